@@ -1,0 +1,41 @@
+import { lazy, Suspense } from 'react';
+import { Navigate, Route, Routes } from 'react-router-dom';
+import { PageSpinner } from './components/PageSpinner.tsx';
+import { RequireSession } from './layout/RequireSession.tsx';
+import { WorkspaceLayout } from './layout/WorkspaceLayout.tsx';
+import { Home } from './pages/Home.tsx';
+import { SignIn } from './pages/SignIn.tsx';
+
+const AcceptInvitation = lazy(() => import('./pages/AcceptInvitation.tsx'));
+const Overview = lazy(() => import('./pages/Overview.tsx'));
+const Staff = lazy(() => import('./pages/staff/StaffPage.tsx'));
+const ApiKeys = lazy(() => import('./pages/api-keys/ApiKeysPage.tsx'));
+const Webhooks = lazy(() => import('./pages/webhooks/WebhooksPage.tsx'));
+const WebhookDeliveries = lazy(() => import('./pages/webhooks/DeliveriesPage.tsx'));
+const AuditLog = lazy(() => import('./pages/AuditLog.tsx'));
+const PlanSettings = lazy(() => import('./pages/plan/PlanSettings.tsx'));
+
+export function AppRoutes() {
+  return (
+    <Suspense fallback={<PageSpinner />}>
+      <Routes>
+        <Route path="/sign-in" element={<SignIn />} />
+        <Route path="/invite/:token" element={<AcceptInvitation />} />
+        <Route element={<RequireSession />}>
+          <Route index element={<Home />} />
+          <Route path="/w/:workspaceId" element={<WorkspaceLayout />}>
+            <Route index element={<Navigate to="overview" replace />} />
+            <Route path="overview" element={<Overview />} />
+            <Route path="staff" element={<Staff />} />
+            <Route path="api-keys" element={<ApiKeys />} />
+            <Route path="webhooks" element={<Webhooks />} />
+            <Route path="webhooks/:endpointId" element={<WebhookDeliveries />} />
+            <Route path="audit-log" element={<AuditLog />} />
+            <Route path="plan" element={<PlanSettings />} />
+          </Route>
+        </Route>
+        <Route path="*" element={<Navigate to="/" replace />} />
+      </Routes>
+    </Suspense>
+  );
+}

@@ -1,0 +1,48 @@
+import { App as AntApp, ConfigProvider } from 'antd';
+import enUS from 'antd/locale/en_US.js';
+import zhCN from 'antd/locale/zh_CN.js';
+import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { detectLang, rememberLang, translator, type Lang, type Translate } from './i18n.ts';
+
+interface I18n {
+  lang: Lang;
+  setLang: (lang: Lang) => void;
+  t: Translate;
+  /** A server timestamp in the reader's language, or an empty string for null. */
+  formatTime: (iso: string | null) => string;
+}
+
+const I18nContext = createContext<I18n | null>(null);
+
+/** Owns the UI language: our dictionary, antd's component locale and date formatting. */
+export function I18nProvider({ children }: { children: ReactNode }) {
+  const [lang, setLangState] = useState<Lang>(detectLang);
+  useEffect(() => {
+    document.documentElement.lang = lang;
+  }, [lang]);
+  const value = useMemo<I18n>(() => {
+    const format = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' });
+    return {
+      lang,
+      setLang: (next) => {
+        rememberLang(next);
+        setLangState(next);
+      },
+      t: translator(lang),
+      formatTime: (iso) => (iso ? format.format(new Date(iso)) : ''),
+    };
+  }, [lang]);
+  return (
+    <I18nContext.Provider value={value}>
+      <ConfigProvider locale={lang === 'zh-CN' ? zhCN : enUS}>
+        <AntApp>{children}</AntApp>
+      </ConfigProvider>
+    </I18nContext.Provider>
+  );
+}
+
+export function useI18n(): I18n {
+  const value = useContext(I18nContext);
+  if (!value) throw new Error('useI18n outside I18nProvider');
+  return value;
+}

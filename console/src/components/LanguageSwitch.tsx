@@ -1,0 +1,19 @@
+import { GlobalOutlined } from '@ant-design/icons';
+import { Select } from 'antd';
+import { LANG_NAMES, LANGS } from '../i18n.ts';
+import { useI18n } from '../I18nProvider.tsx';
+
+export function LanguageSwitch() {
+  const { lang, setLang, t } = useI18n();
+  return (
+    <Select
+      value={lang}
+      onChange={setLang}
+      options={LANGS.map((value) => ({ value, label: LANG_NAMES[value] }))}
+      prefix={<GlobalOutlined />}
+      aria-label={t('header.language')}
+      data-testid="language-switch"
+      style={{ width: 130 }}
+    />
+  );
+}

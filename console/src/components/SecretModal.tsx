@@ -1,0 +1,57 @@
+import { CopyOutlined } from '@ant-design/icons';
+import { Alert, Button, Input, Modal, Space } from 'antd';
+import { useRef } from 'react';
+import type { InputRef } from 'antd';
+import { useFeedback } from '../feedback.ts';
+import { useI18n } from '../I18nProvider.tsx';
+
+interface Props {
+  title: string;
+  /** The secret or link to show; the modal is open while it is set. */
+  value: string | null;
+  warning: string;
+  onClose: () => void;
+}
+
+/** Shows a value the server returns only once (API key secret, webhook secret, invitation link). */
+export function SecretModal({ title, value, warning, onClose }: Props) {
+  const { t } = useI18n();
+  const feedback = useFeedback();
+  const input = useRef<InputRef>(null);
+
+  const copy = async () => {
+    if (!value) return;
+    try {
+      await navigator.clipboard.writeText(value);
+    } catch {
+      // No Clipboard API outside secure contexts (plain HTTP on a LAN address): select and copy.
+      input.current?.select();
+      if (!document.execCommand('copy')) return feedback.warn(t('secret.copyFailed'));
+    }
+    feedback.done(t('secret.copied'));
+  };
+
+  return (
+    <Modal
+      open={value !== null}
+      title={title}
+      onCancel={onClose}
+      mask={{ closable: false }}
+      footer={
+        <Button type="primary" onClick={onClose} data-testid="secret-close">
+          {t('secret.done')}
+        </Button>
+      }
+    >
+      <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
+        <Alert type="warning" showIcon title={warning} />
+        <Space.Compact style={{ width: '100%' }}>
+          <Input ref={input} readOnly value={value ?? ''} data-testid="secret-value" style={{ fontFamily: 'monospace' }} />
+          <Button icon={<CopyOutlined />} onClick={() => void copy()} data-testid="secret-copy">
+            {t('secret.copy')}
+          </Button>
+        </Space.Compact>
+      </Space>
+    </Modal>
+  );
+}

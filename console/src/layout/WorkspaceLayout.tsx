@@ -1,0 +1,85 @@
+import {
+  ApiOutlined,
+  AuditOutlined,
+  DashboardOutlined,
+  KeyOutlined,
+  SettingOutlined,
+  TeamOutlined,
+} from '@ant-design/icons';
+import { Button, Flex, Layout, Menu, Result, theme } from 'antd';
+import { Suspense, type ReactNode } from 'react';
+import { Link, Outlet, useLocation, useParams } from 'react-router-dom';
+import { PageSpinner } from '../components/PageSpinner.tsx';
+import { useI18n } from '../I18nProvider.tsx';
+import { canOpen, isSection, SECTIONS, type Section } from '../permissions.ts';
+import { useSignedIn } from '../session.tsx';
+import { WorkspaceContext } from '../workspace.ts';
+import { AppHeader } from './AppHeader.tsx';
+
+const icons: Record<Section, ReactNode> = {
+  overview: <DashboardOutlined />,
+  staff: <TeamOutlined />,
+  'api-keys': <KeyOutlined />,
+  webhooks: <ApiOutlined />,
+  'audit-log': <AuditOutlined />,
+  plan: <SettingOutlined />,
+};
+
+/** The frame of every /w/:workspaceId page: side menu, header, and the page itself. */
+export function WorkspaceLayout() {
+  const { t } = useI18n();
+  const { token } = theme.useToken();
+  const { workspaceId } = useParams();
+  const { workspaces } = useSignedIn();
+  const section = useLocation().pathname.split('/')[3];
+  const workspace = workspaces.find((w) => w.id === workspaceId);
+
+  if (!workspace) {
+    return (
+      <Result
+        status="404"
+        title={t('workspace.notFound')}
+        extra={
+          <Link to="/">
+            <Button type="primary">{t('workspace.backHome')}</Button>
+          </Link>
+        }
+      />
+    );
+  }
+
+  const menuItems = SECTIONS.filter((s) => canOpen(workspace.role, s)).map((s) => ({
+    key: s,
+    icon: icons[s],
+    label: (
+      <Link to={`/w/${workspace.id}/${s}`} data-testid={`nav-${s}`}>
+        {t(`nav.${s}`)}
+      </Link>
+    ),
+  }));
+  const allowed = !isSection(section) || canOpen(workspace.role, section);
+
+  return (
+    <WorkspaceContext.Provider value={workspace}>
+      <Layout style={{ minHeight: '100vh' }}>
+        <Layout.Sider theme="light" breakpoint="lg" collapsedWidth={0} width={220}>
+          <Flex align="center" gap={8} style={{ height: 64, padding: '0 24px', fontWeight: 600, fontSize: 18 }}>
+            <img src={`${import.meta.env.BASE_URL}favicon.svg`} alt="" width={24} height={24} />
+            {t('app.name')}
+          </Flex>
+          <Menu mode="inline" selectedKeys={section ? [section] : []} items={menuItems} style={{ borderInlineEnd: 0 }} />
+        </Layout.Sider>
+        <Layout>
+          <Layout.Header style={{ background: token.colorBgContainer, padding: '0 24px', borderBottom: `1px solid ${token.colorBorderSecondary}` }}>
+            <AppHeader workspace={workspace} section={isSection(section) ? section : 'overview'} />
+          </Layout.Header>
+          <Layout.Content style={{ padding: 24 }}>
+            <Suspense fallback={<PageSpinner />}>
+              {allowed ? <Outlet /> : <Result status="403" title={t('error.forbiddenTitle')} subTitle={t('error.forbiddenSection')} />}
+            </Suspense>
+          </Layout.Content>
+        </Layout>
+      </Layout>
+    </WorkspaceContext.Provider>
+  );
+}

@@ -1,0 +1,77 @@
+import { Table, Tag, Typography } from 'antd';
+import type { TableColumnsType } from 'antd';
+import { useState } from 'react';
+import { api, workspacePath } from '../api/client.ts';
+import type { AuditEntry, Page } from '../api/types.ts';
+import { ErrorResult } from '../components/ErrorResult.tsx';
+import { LoadMore } from '../components/LoadMore.tsx';
+import { PageHeader } from '../components/PageHeader.tsx';
+import { useCursorList } from '../hooks/useCursorList.ts';
+import { useI18n } from '../I18nProvider.tsx';
+import { useWorkspace } from '../workspace.ts';
+import { AuditFilters, type AuditFilter } from './AuditFilters.tsx';
+
+export default function AuditLog() {
+  const { t, formatTime } = useI18n();
+  const workspace = useWorkspace();
+  const [filter, setFilter] = useState<AuditFilter>({});
+  const path = workspacePath(workspace.id, 'audit-log');
+  const entries = useCursorList(`${path}?${JSON.stringify(filter)}`, (cursor) =>
+    api.get<Page<AuditEntry>>(path, { ...filter, cursor, limit: 50 }),
+  );
+
+  const columns: TableColumnsType<AuditEntry> = [
+    { title: t('audit.time'), key: 'time', render: (_, e) => formatTime(e.createdAt), width: 180 },
+    {
+      title: t('audit.actor'),
+      key: 'actor',
+      render: (_, e) => (
+        <>
+          <Tag>{t(`audit.actorType.${e.actorType}`)}</Tag>
+          {e.actorLabel ?? e.actorId}
+        </>
+      ),
+    },
+    { title: t('audit.action'), key: 'action', render: (_, e) => <Typography.Text code>{e.action}</Typography.Text> },
+    {
+      title: t('audit.target'),
+      key: 'target',
+      render: (_, e) => e.targetType && `${e.targetType}${e.targetId ? ` · ${e.targetId}` : ''}`,
+    },
+    { title: t('audit.ip'), dataIndex: 'ip', key: 'ip' },
+  ];
+
+  return (
+    <>
+      <PageHeader title={t('nav.audit-log')} />
+      <AuditFilters onChange={setFilter} />
+      {entries.error ? (
+        <ErrorResult error={entries.error} onRetry={entries.reload} />
+      ) : (
+        <>
+          <Table
+            rowKey="id"
+            columns={columns}
+            dataSource={entries.items}
+            loading={entries.loading}
+            pagination={false}
+            scroll={{ x: true }}
+            expandable={{
+              expandedRowRender: (e) => (
+                <>
+                  {e.requestId && (
+                    <Typography.Paragraph type="secondary">
+                      {t('audit.requestId')}: <Typography.Text copyable>{e.requestId}</Typography.Text>
+                    </Typography.Paragraph>
+                  )}
+                  <pre style={{ margin: 0, whiteSpace: 'pre-wrap' }}>{JSON.stringify(e.details, null, 2)}</pre>
+                </>
+              ),
+            }}
+          />
+          <LoadMore hasMore={entries.hasMore} loading={entries.loading} onClick={entries.loadMore} />
+        </>
+      )}
+    </>
+  );
+}

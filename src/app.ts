@@ -1,0 +1,90 @@
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
+import type { Deps } from './deps.ts';
+import { newId } from './ids.ts';
+import { registerAuth } from './http/auth.ts';
+import { registerConsole } from './http/console.ts';
+import { healthRoutes } from './http/health.ts';
+import { registerIdempotency } from './http/idempotency.ts';
+import { registerMetrics, type MetricsSources } from './http/metrics.ts';
+import { registerOpenApi } from './http/openapi.ts';
+import { registerProblemHandlers } from './http/problems.ts';
+import { registerApiRateLimit } from './http/rate-limit.ts';
+import type { AppInstance } from './http/types.ts';
+import { validatorCompiler } from './http/validation.ts';
+import { apiKeyRoutes } from './modules/api-keys/routes.ts';
+import { auditRoutes } from './modules/audit/routes.ts';
+import { authRoutes } from './modules/staff/auth-routes.ts';
+import { staffRoutes } from './modules/staff/routes.ts';
+import { workspaceRoutes } from './modules/workspaces/routes.ts';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+export const API_BODY_LIMIT = 256 * 1024;
+
+export interface AppOptions extends MetricsSources {
+  /** Where the built console lives; tests point it elsewhere. */
+  consoleDir?: string;
+}
+
+/** Builds the HTTP application without listening, so tests can inject requests or pick a port. */
+export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<AppInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    // Fastify accepts a hop count too; its types lag behind.
+    trustProxy: deps.config.trustProxy as boolean | string[],
+    bodyLimit: API_BODY_LIMIT,
+    // Keep a caller's request id when it looks like one, so logs join up across services.
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : newId();
+    },
+    logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  registerProblemHandlers(app);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // Ant Design injects its styles at run time.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+        baseUri: ["'self'"],
+        objectSrc: ["'none'"],
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(cookie);
+  registerApiRateLimit(app, deps);
+  registerAuth(app, deps);
+  registerIdempotency(app, deps);
+  registerMetrics(app, deps, options);
+  await registerOpenApi(app, deps.config.publicUrl);
+
+  await healthRoutes(app, deps);
+  await app.register(
+    async (api) => {
+      await authRoutes(api, deps);
+      await workspaceRoutes(api, deps);
+      await staffRoutes(api, deps);
+      await apiKeyRoutes(api, deps);
+      await auditRoutes(api, deps);
+    },
+    { prefix: '/api/v1' },
+  );
+  await registerConsole(app, options.consoleDir);
+  return app;
+}

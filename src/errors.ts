@@ -1,0 +1,81 @@
+/**
+ * The one registry of error codes. Services throw AppError(code); the HTTP error plugin turns the
+ * code into its status and an application/problem+json body (RFC 9457). The README's error table
+ * is checked against this registry by a test, so a code is never undocumented.
+ */
+export const ERRORS = {
+  validation_failed: { status: 400, title: 'The request is not valid' },
+  malformed_json: { status: 400, title: 'The request body is not valid JSON' },
+  invalid_cursor: { status: 400, title: 'The pagination cursor is not valid' },
+  unauthenticated: { status: 401, title: 'Sign in or send a valid API key' },
+  invalid_credentials: { status: 401, title: 'The email or password is wrong' },
+  invalid_api_key: { status: 401, title: 'The API key is not valid' },
+  csrf_failed: { status: 403, title: 'The CSRF token is missing or wrong' },
+  forbidden: { status: 403, title: 'Your role does not allow this' },
+  ip_not_allowed: { status: 403, title: 'This API key may not be used from this address' },
+  api_access_disabled: { status: 403, title: "The workspace's plan does not include API access" },
+  not_found: { status: 404, title: 'Not found' },
+  route_not_found: { status: 404, title: 'No such route' },
+  method_not_allowed: { status: 405, title: 'Method not allowed' },
+  conflict: { status: 409, title: 'The request conflicts with the current state' },
+  email_taken: { status: 409, title: 'That email already has an account' },
+  already_member: { status: 409, title: 'That person is already on the staff of this workspace' },
+  idempotency_in_progress: { status: 409, title: 'A request with this Idempotency-Key is still in progress' },
+  invitation_unusable: { status: 410, title: 'The invitation has expired, been used or been revoked' },
+  payload_too_large: { status: 413, title: 'The request body is too large' },
+  unsupported_media_type: { status: 415, title: 'Unsupported content type' },
+  idempotency_key_reused: { status: 422, title: 'This Idempotency-Key was used with a different request' },
+  last_owner: { status: 422, title: 'A workspace must keep at least one owner' },
+  weak_password: { status: 422, title: 'The password is too weak' },
+  unsafe_webhook_url: { status: 422, title: 'The webhook URL is not allowed' },
+  not_replayable: { status: 422, title: 'This delivery cannot be replayed now' },
+  rate_limited: { status: 429, title: 'Too many requests' },
+  locked_out: { status: 429, title: 'Too many failed attempts; try again later' },
+  internal_error: { status: 500, title: 'Something went wrong on our side' },
+  not_ready: { status: 503, title: 'A dependency is not reachable' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  code: ErrorCode;
+  detail?: string;
+  instance?: string;
+  requestId?: string;
+  [extension: string]: unknown;
+}
+
+export class AppError extends Error {
+  readonly status: number;
+
+  constructor(
+    readonly code: ErrorCode,
+    readonly detail?: string,
+    /** Extra members for the problem body, e.g. the failing fields or a retry hint. */
+    readonly extensions: Record<string, unknown> = {},
+  ) {
+    super(detail ?? ERRORS[code].title);
+    this.name = 'AppError';
+    this.status = ERRORS[code].status;
+  }
+}
+
+export function problemType(code: ErrorCode): string {
+  return `https://joincode.dev/problems/${code.replaceAll('_', '-')}`;
+}
+
+export function toProblem(error: AppError, requestId?: string, instance?: string): ProblemDetails {
+  return {
+    ...error.extensions,
+    type: problemType(error.code),
+    title: ERRORS[error.code].title,
+    status: error.status,
+    code: error.code,
+    ...(error.detail ? { detail: error.detail } : {}),
+    ...(instance ? { instance } : {}),
+    ...(requestId ? { requestId } : {}),
+  };
+}

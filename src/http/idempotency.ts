@@ -1,0 +1,80 @@
+import { createHash } from 'node:crypto';
+import type { Deps } from '../deps.ts';
+import { isUniqueViolation } from '../db/index.ts';
+import { AppError } from '../errors.ts';
+import type { AppInstance } from './types.ts';
+
+const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
+/** How long a key is remembered; the jobs runner purges older ones. */
+export const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    idempotency: { scope: string; key: string } | null;
+  }
+}
+
+function requestHash(method: string, url: string, body: unknown): string {
+  return createHash('sha256').update(`${method} ${url}\n${JSON.stringify(body ?? null)}`).digest('hex');
+}
+
+/**
+ * Idempotency-Key on creating POSTs: the first request reserves the key, its response (any non-5xx)
+ * is stored, and a retry with the same key and body gets that response again instead of creating
+ * a second thing. The same key with a different body is refused; a retry while the first is still
+ * running gets 409.
+ */
+export function registerIdempotency(app: AppInstance, deps: Deps): void {
+  app.decorateRequest('idempotency', null);
+
+  app.addHook('preHandler', async (request, reply) => {
+    if (!request.routeOptions.config.idempotent) return;
+    const header = request.headers['idempotency-key'];
+    if (header === undefined) return;
+    if (typeof header !== 'string' || !KEY_FORMAT.test(header)) {
+      throw new AppError('validation_failed', 'Idempotency-Key must be 1-255 visible ASCII characters');
+    }
+    const principal = request.principal;
+    const who = principal?.kind === 'api_key' ? principal.keyId : principal?.kind === 'staff' ? principal.staffId : request.ip;
+    const scope = `${who}:${request.routeOptions.url}`;
+    const hash = requestHash(request.method, request.url, request.body);
+    const db = deps.db.kysely;
+    try {
+      await db
+        .insertInto('idempotency_keys')
+        .values({ scope, key: header, request_hash: hash, status_code: null, response_body: null, created_at: deps.clock.now() })
+        .execute();
+      request.idempotency = { scope, key: header };
+      return;
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+    }
+    const stored = await db.selectFrom('idempotency_keys').selectAll().where('scope', '=', scope).where('key', '=', header).executeTakeFirstOrThrow();
+    if (stored.request_hash !== hash) throw new AppError('idempotency_key_reused');
+    if (stored.status_code === null) throw new AppError('idempotency_in_progress');
+    return reply
+      .status(stored.status_code)
+      .header('idempotent-replayed', 'true')
+      .type(stored.status_code >= 400 ? 'application/problem+json; charset=utf-8' : 'application/json; charset=utf-8')
+      .send(stored.response_body ?? '');
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    const reservation = request.idempotency;
+    if (!reservation) return payload;
+    request.idempotency = null;
+    const where = deps.db.kysely;
+    if (reply.statusCode >= 500) {
+      // Nothing was created; let the client retry with the same key.
+      await where.deleteFrom('idempotency_keys').where('scope', '=', reservation.scope).where('key', '=', reservation.key).execute();
+    } else {
+      await where
+        .updateTable('idempotency_keys')
+        .set({ status_code: reply.statusCode, response_body: typeof payload === 'string' ? payload : null })
+        .where('scope', '=', reservation.scope)
+        .where('key', '=', reservation.key)
+        .execute();
+    }
+    return payload;
+  });
+}

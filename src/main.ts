@@ -1,0 +1,114 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { ask, readStdin } from './cli/prompt.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { migrateToLatest, openDatabase } from './db/index.ts';
+import { AppError } from './errors.ts';
+import { createOperator } from './modules/staff/accounts.ts';
+import { PLAN_NAMES, type PlanName } from './modules/workspaces/plans.ts';
+import { closeRuntime, openRuntime } from './runtime.ts';
+import { startServer } from './server.ts';
+
+function planOption(value: string): PlanName {
+  if (!(PLAN_NAMES as readonly string[]).includes(value)) throw new InvalidArgumentError(`choose one of ${PLAN_NAMES.join(', ')}`);
+  return value as PlanName;
+}
+
+async function start(): Promise<void> {
+  const server = await startServer(loadConfig());
+  const shutdown = (signal: string) => {
+    server.deps.logger.info({ signal }, 'shutting down');
+    server.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        server.deps.logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+async function migrate(): Promise<void> {
+  const config = loadConfig();
+  const db = openDatabase(config.database);
+  try {
+    const applied = await migrateToLatest(db.kysely);
+    console.log(applied.length > 0 ? `Applied: ${applied.join(', ')}` : 'The database is up to date.');
+  } finally {
+    await db.close();
+  }
+}
+
+interface OperatorOptions {
+  email?: string;
+  name?: string;
+  workspace?: string;
+  plan?: PlanName;
+  password?: string;
+  passwordStdin?: boolean;
+}
+
+async function createOperatorCommand(options: OperatorOptions): Promise<void> {
+  const interactive = process.stdin.isTTY === true;
+  const need = async (value: string | undefined, question: string, flag: string) => {
+    if (value) return value;
+    if (!interactive) throw new InvalidArgumentError(`${flag} is required when not run in a terminal`);
+    return ask(question);
+  };
+  const email = await need(options.email, 'Email: ', '--email');
+  const displayName = await need(options.name, 'Your name: ', '--name');
+  const workspaceName = await need(options.workspace, 'Workspace name: ', '--workspace');
+  let password = options.password ?? (options.passwordStdin ? await readStdin() : undefined);
+  if (!password) {
+    if (!interactive) throw new InvalidArgumentError('--password or --password-stdin is required when not run in a terminal');
+    password = await ask('Password (at least 10 characters): ', { hidden: true });
+    if ((await ask('Repeat the password: ', { hidden: true })) !== password) throw new InvalidArgumentError('the passwords differ');
+  }
+  const deps = await openRuntime(loadConfig());
+  try {
+    const result = await createOperator(deps, { email, password, displayName, workspaceName, plan: options.plan });
+    console.log(`Created operator ${email.trim().toLowerCase()} owning workspace "${result.workspace.name}" (${result.workspace.id}).`);
+    console.log(`Sign in at ${deps.config.publicUrl}/console/`);
+  } finally {
+    await closeRuntime(deps);
+  }
+}
+
+export function buildCli(): Command {
+  const program = new Command('joincode')
+    .description('Turn QR codes and invite codes into community members. Configured by environment variables (see README).')
+    .showHelpAfterError();
+  program.command('start').description('Run the service (migrates the database first)').action(start);
+  program.command('migrate').description('Apply pending database migrations and exit').action(migrate);
+  program
+    .command('create-operator')
+    .description('Create a staff account that owns a new workspace; prompts for what is not given')
+    .option('--email <email>', 'sign-in email')
+    .option('--name <name>', 'display name')
+    .option('--workspace <name>', 'name of the new workspace')
+    .option('--plan <plan>', `plan of the new workspace (${PLAN_NAMES.join(', ')})`, planOption)
+    .option('--password <password>', 'password (prefer --password-stdin: arguments show up in process lists)')
+    .option('--password-stdin', 'read the password from standard input')
+    .action(createOperatorCommand);
+  return program;
+}
+
+/** Runs the CLI; configuration and input errors print one clear line and exit 1. */
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildCli().parseAsync(argv);
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof InvalidArgumentError) {
+      console.error(`joincode: ${error.message}`);
+      process.exit(1);
+    }
+    if (error instanceof AppError) {
+      console.error(`joincode: ${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main(process.argv);

@@ -1,0 +1,23 @@
+/**
+ * Every event type joincode emits, with the description the console and OpenAPI show. Webhook
+ * endpoints subscribe to these names; a module adds its types here when it starts emitting them.
+ */
+export const EVENT_TYPES = {
+  'workspace.created': 'A workspace was created',
+  'workspace.updated': 'A workspace name, plan or limits changed',
+  'staff.invited': 'A person was invited to the staff of a workspace',
+  'staff.invitation_revoked': 'A pending staff invitation was revoked',
+  'staff.joined': 'An invited person accepted and joined the staff',
+  'staff.role_changed': "A staff member's role changed",
+  'staff.removed': 'A staff member was removed from the workspace',
+  'api_key.created': 'An API key was created',
+  'api_key.revoked': 'An API key was revoked',
+  'webhook.test': 'A test event sent from the console or API',
+  'webhook_endpoint.disabled': 'A webhook endpoint was disabled after failing for too long',
+} as const satisfies Record<string, string>;
+
+export type EventType = keyof typeof EVENT_TYPES;
+
+export function isEventType(value: string): value is EventType {
+  return Object.hasOwn(EVENT_TYPES, value);
+}
