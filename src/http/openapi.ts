@@ -60,7 +60,8 @@ export async function registerOpenApi(app: AppInstance, publicUrl: string): Prom
       const hide = !url.startsWith('/api/') && !['/healthz', '/readyz', '/metrics'].includes(url);
       const base = (schema ?? {}) as FastifySchema & Record<string, unknown>;
       const response = { ...(base.response as Record<string, unknown> | undefined), ...errorResponses(access, base) };
-      const transformed: Record<string, unknown> = { ...base, response, operationId: operationId(method, url), hide };
+      // x-joincode-access documents who may call the operation (and lets tests walk every route).
+      const transformed: Record<string, unknown> = { ...base, response, operationId: operationId(method, url), hide, 'x-joincode-access': access ?? 'public' };
       if (access === 'public' && !base.security) transformed.security = [];
       if (access === 'signed_in') transformed.security = [{ session: [] }];
       return { schema: transformed as FastifySchema, url };

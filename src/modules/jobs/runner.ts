@@ -1,0 +1,193 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Executor } from '../../db/index.ts';
+import type { Deps } from '../../deps.ts';
+import { newId } from '../../ids.ts';
+import { claimNextJob, countJobs, finishJob, insertJob, purgeJobs, type JobOutcome, type JobRow, type JobStatus } from './repository.ts';
+import { assertValidSchedule, slotStart, tickId, type Schedule } from './schedule.ts';
+
+export type { Schedule } from './schedule.ts';
+
+export interface JobContext {
+  deps: Deps;
+  jobId: string;
+  /** 1 on the first run, 2 on the first retry, … */
+  attempt: number;
+}
+
+export interface JobDefinition<P = unknown> {
+  name: string;
+  handler(payload: P, context: JobContext): Promise<void>;
+  /** Runs before the job is marked failed; default 5, with exponential back-off between them. */
+  maxAttempts?: number;
+}
+
+export interface JobRunner {
+  define<P>(definition: JobDefinition<P>): void;
+  schedule(schedule: Schedule): void;
+  /** Queues a job inside the caller's transaction, so it exists exactly when the change does. A given id makes it idempotent. */
+  enqueue(db: Executor, name: string, payload: unknown, options?: { runAt?: number; id?: string }): Promise<string>;
+  start(): void;
+  /** Stops polling and waits for running handlers to finish. */
+  stop(): Promise<void>;
+  /** Claims and runs, one after another, every job due now (schedule ticks included); for tests and the CLI. */
+  runDueOnce(): Promise<number>;
+  counts(): Promise<Record<JobStatus, number>>;
+}
+
+const DEFAULT_MAX_ATTEMPTS = 5;
+/** A handler must finish within its lease; after that the job counts as lost and is run again. */
+export const JOB_LEASE_MS = 5 * 60 * 1000;
+const MAX_CONCURRENT = 4;
+const RETRY_BASE_MS = 10 * 1000;
+const RETRY_MAX_MS = 60 * 60 * 1000;
+const RETENTION_MS = 7 * 24 * 3600 * 1000;
+/** How far apart the clocks of two processes may be without a schedule tick running twice. */
+export const SCHEDULE_CLOCK_SKEW_MS = 5 * 60 * 1000;
+
+/** Delay before retry n (n = attempts made so far): 10 s, 20 s, 40 s, … capped at an hour. */
+export function retryDelayMs(attempts: number): number {
+  return Math.min(RETRY_BASE_MS * 2 ** (attempts - 1), RETRY_MAX_MS);
+}
+
+/**
+ * A database-backed job runner, the same on SQLite (one process) and PostgreSQL (several): jobs
+ * are rows, a run is an atomic claim with a lease, and each schedule tick is a row with a
+ * deterministic id, so every tick runs once however many processes compute it.
+ */
+export function createJobRunner(deps: Deps, options: { workerId?: string; pollMs?: number } = {}): JobRunner {
+  const workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const pollMs = options.pollMs ?? 1000;
+  const logger = deps.logger.child({ module: 'jobs', workerId });
+  const definitions = new Map<string, JobDefinition<never>>();
+  const schedules = new Map<string, Schedule>();
+  // Only saves repeated no-op inserts; the database decides whether a tick exists.
+  const insertedSlots = new Map<string, number>();
+  const running = new Set<Promise<void>>();
+  let timer: NodeJS.Timeout | null = null;
+  let polling: Promise<void> | null = null;
+  let stopped = true;
+
+  function maxAttemptsOf(name: string): number {
+    const definition = definitions.get(name);
+    if (!definition) throw new Error(`no job named "${name}" is defined`);
+    return definition.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  }
+
+  async function insertTicks(now: number): Promise<void> {
+    for (const schedule of schedules.values()) {
+      const slot = slotStart(schedule.every, now);
+      if (insertedSlots.get(schedule.name) === slot) continue;
+      const job = { id: tickId(schedule.name, slot), name: schedule.job, payload: schedule.payload, runAt: slot, maxAttempts: maxAttemptsOf(schedule.job) };
+      await insertJob(deps.db.kysely, job, now);
+      insertedSlots.set(schedule.name, slot);
+    }
+  }
+
+  function outcomeOf(job: JobRow, error: unknown, now: number): JobOutcome {
+    const message = error instanceof Error ? error.message : String(error);
+    if (job.attempts >= job.max_attempts) return { status: 'failed', error: message.slice(0, 2000) };
+    return { status: 'pending', runAt: now + retryDelayMs(job.attempts), error: message.slice(0, 2000) };
+  }
+
+  /** Runs one claimed job and records the outcome; never throws, so one bad job cannot stop the loop. */
+  async function execute(job: JobRow): Promise<void> {
+    const log = logger.child({ jobId: job.id, job: job.name, attempt: job.attempts });
+    let outcome: JobOutcome;
+    if (job.attempts > job.max_attempts) {
+      outcome = { status: 'failed', error: 'the worker running the last attempt stopped before finishing it' };
+    } else {
+      try {
+        const definition = definitions.get(job.name)!;
+        await definition.handler(JSON.parse(job.payload) as never, { deps, jobId: job.id, attempt: job.attempts });
+        outcome = { status: 'done' };
+      } catch (error) {
+        outcome = outcomeOf(job, error, deps.clock.now());
+        log.error({ err: error, next: outcome.status === 'pending' ? new Date(outcome.runAt).toISOString() : 'failed' }, 'job failed');
+      }
+    }
+    try {
+      if (!(await finishJob(deps.db.kysely, job, outcome, deps.clock.now()))) log.warn('job was reclaimed after its lease expired; outcome dropped');
+    } catch (error) {
+      log.error({ err: error }, 'could not record the outcome of a job');
+    }
+  }
+
+  function claim(): Promise<JobRow | undefined> {
+    return claimNextJob(deps.db, [...definitions.keys()], workerId, deps.clock.now(), JOB_LEASE_MS);
+  }
+
+  async function poll(): Promise<void> {
+    try {
+      await insertTicks(deps.clock.now());
+      while (!stopped && running.size < MAX_CONCURRENT) {
+        const job = await claim();
+        if (!job) break;
+        const run = execute(job).finally(() => running.delete(run));
+        running.add(run);
+      }
+    } catch (error) {
+      logger.error({ err: error }, 'job poll failed');
+    }
+  }
+
+  function loop(): void {
+    polling = poll().finally(() => {
+      polling = null;
+      if (!stopped) timer = setTimeout(loop, pollMs);
+    });
+  }
+
+  const runner: JobRunner = {
+    define(definition) {
+      if (definitions.has(definition.name)) throw new Error(`job "${definition.name}" is defined twice`);
+      definitions.set(definition.name, definition as JobDefinition<never>);
+    },
+    schedule(schedule) {
+      assertValidSchedule(schedule);
+      maxAttemptsOf(schedule.job);
+      if (schedules.has(schedule.name)) throw new Error(`schedule "${schedule.name}" is defined twice`);
+      schedules.set(schedule.name, schedule);
+    },
+    async enqueue(db, name, payload, { runAt, id } = {}) {
+      const now = deps.clock.now();
+      const job = { id: id ?? newId(now), name, payload, runAt: runAt ?? now, maxAttempts: maxAttemptsOf(name) };
+      await insertJob(db, job, now);
+      return job.id;
+    },
+    start() {
+      if (!stopped) return;
+      stopped = false;
+      loop();
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await polling;
+      await Promise.allSettled([...running]);
+    },
+    async runDueOnce() {
+      await insertTicks(deps.clock.now());
+      let count = 0;
+      for (let job = await claim(); job; job = await claim()) {
+        await execute(job);
+        count += 1;
+      }
+      return count;
+    },
+    counts: () => countJobs(deps.db.kysely),
+  };
+
+  runner.define({
+    name: 'jobs.purge',
+    maxAttempts: 1,
+    handler: async () => {
+      const now = deps.clock.now();
+      const keep = [...schedules.values()].map((s) => tickId(s.name, slotStart(s.every, now - SCHEDULE_CLOCK_SKEW_MS)));
+      const purged = await purgeJobs(deps.db.kysely, { finishedBefore: now - RETENTION_MS, ticksBefore: now - SCHEDULE_CLOCK_SKEW_MS, keep });
+      if (purged > 0) logger.info({ purged }, 'purged finished jobs');
+    },
+  });
+  runner.schedule({ name: 'jobs.purge', every: { seconds: 3600 }, job: 'jobs.purge' });
+  return runner;
+}
