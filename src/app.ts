@@ -71,8 +71,8 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Ap
   registerApiRateLimit(app, deps);
   registerAuth(app, deps);
   registerIdempotency(app, deps);
-  registerMetrics(app, deps, options);
   await registerOpenApi(app, deps.config.publicUrl);
+  registerMetrics(app, deps, options);
 
   await healthRoutes(app, deps);
   await app.register(

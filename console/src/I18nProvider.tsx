@@ -1,4 +1,5 @@
 import { App as AntApp, ConfigProvider } from 'antd';
+// CommonJS modules: Node semantics (which TypeScript and Vite 8 both apply here) put the locale on `default`.
 import enUS from 'antd/locale/en_US.js';
 import zhCN from 'antd/locale/zh_CN.js';
 import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
@@ -34,7 +35,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
   }, [lang]);
   return (
     <I18nContext.Provider value={value}>
-      <ConfigProvider locale={lang === 'zh-CN' ? zhCN : enUS}>
+      <ConfigProvider locale={lang === 'zh-CN' ? zhCN.default : enUS.default}>
         <AntApp>{children}</AntApp>
       </ConfigProvider>
     </I18nContext.Provider>

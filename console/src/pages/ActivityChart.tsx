@@ -34,7 +34,7 @@ async function recentChanges(workspaceId: string, since: Date): Promise<Recent> 
   let cursor: string | null = null;
   for (let page = 0; page < MAX_PAGES; page++) {
     const query = { since: since.toISOString(), limit: PAGE_SIZE, cursor };
-    const result = await api.get<Page<AuditEntry>>(workspacePath(workspaceId, 'audit-log'), query);
+    const result: Page<AuditEntry> = await api.get(workspacePath(workspaceId, 'audit-log'), query);
     entries.push(...result.items);
     cursor = result.nextCursor;
     if (!cursor) return { entries, truncated: false };

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import pino from 'pino';
@@ -18,7 +18,14 @@ import { limiterFactory } from '../../infra/rate-limits.ts';
 export const DIALECTS = ['sqlite', 'postgres'] as const;
 export type TestDialect = (typeof DIALECTS)[number];
 
-const PG_ADMIN_URL = process.env.TEST_PG_URL ?? 'postgres://127.0.0.1:5432/test';
+const PG_ADMIN_URL = withUser(process.env.TEST_PG_URL ?? 'postgres://127.0.0.1:5432/test');
+
+// libpq falls back to the OS user when the URL names none; node-postgres needs it spelled out.
+function withUser(raw: string): string {
+  const url = new URL(raw);
+  if (!url.username) url.username = process.env.PGUSER ?? userInfo().username;
+  return url.toString();
+}
 
 export class FakeClock {
   constructor(public ms: number) {}
