@@ -16,8 +16,6 @@ export const ERRORS = {
   api_access_disabled: { status: 403, title: "The workspace's plan does not include API access" },
   not_found: { status: 404, title: 'Not found' },
   route_not_found: { status: 404, title: 'No such route' },
-  method_not_allowed: { status: 405, title: 'Method not allowed' },
-  conflict: { status: 409, title: 'The request conflicts with the current state' },
   email_taken: { status: 409, title: 'That email already has an account' },
   already_member: { status: 409, title: 'That person is already on the staff of this workspace' },
   idempotency_in_progress: { status: 409, title: 'A request with this Idempotency-Key is still in progress' },
