@@ -1,6 +1,6 @@
 import type { BenchContext, BenchEntry } from './lib/context.ts';
 import { describeLoad, load } from './lib/load.ts';
-import { startService } from './lib/service.ts';
+import { startService } from '../test/harness/process.ts';
 
 export default async function run(ctx: BenchContext): Promise<BenchEntry[]> {
   const empty = await ctx.baseline();

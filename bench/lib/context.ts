@@ -1,5 +1,5 @@
 import { load, type LoadResult } from './load.ts';
-import { spawnServer } from './service.ts';
+import { spawnServer } from '../../test/harness/process.ts';
 
 /** One github-action-benchmark "custom" entry. */
 export interface BenchEntry {

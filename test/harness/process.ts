@@ -23,6 +23,8 @@ export interface ServerProcess {
   env: ChildEnv;
   /** Highest VmRSS sampled so far, in MB. */
   peakRssMb(): number;
+  /** The tail of what the process printed so far. */
+  output(): string;
   /** SIGTERM, wait for exit, remove temp files. Throws if the process had already died on its own. */
   stop(): Promise<void>;
 }
@@ -130,7 +132,7 @@ export async function spawnServer(options: { args: string[]; env?: ChildEnv; rea
     throw new Error(describe(error instanceof Error ? error.message : String(error)));
   }
   if (child.pid === undefined) throw new Error(describe('server has no pid'));
-  return { url, pid: child.pid, env, peakRssMb: () => peakKb / 1024, stop };
+  return { url, pid: child.pid, env, peakRssMb: () => peakKb / 1024, output: () => output, stop };
 }
 
 async function waitUntilReady(url: string, exited: Promise<void>, exitStatus: () => string | undefined): Promise<void> {
@@ -158,7 +160,7 @@ function serviceEnv(dataDir: string, env: ChildEnv = {}): ChildEnv {
 
 /** Start the real service (`src/main.ts start`) on a free port with a fresh temp data dir. */
 export async function startService(env: ChildEnv = {}): Promise<Service> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'joincode-bench-'));
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'joincode-svc-'));
   const server = await spawnServer({ args: ['src/main.ts', 'start'], env: serviceEnv(dataDir, env), readyPath: '/healthz', tempDir: dataDir });
   return { ...server, dataDir, runCli: (args, extra = {}) => runCli(args, { ...server.env, ...extra }) };
 }
