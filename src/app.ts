@@ -16,6 +16,7 @@ import type { AppInstance } from './http/types.ts';
 import { validatorCompiler } from './http/validation.ts';
 import { apiKeyRoutes } from './modules/api-keys/routes.ts';
 import { auditRoutes } from './modules/audit/routes.ts';
+import { mailRoutes } from './modules/mail/routes.ts';
 import { authRoutes } from './modules/staff/auth-routes.ts';
 import { staffRoutes } from './modules/staff/routes.ts';
 import { workspaceRoutes } from './modules/workspaces/routes.ts';
@@ -82,6 +83,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Ap
       await staffRoutes(api, deps);
       await apiKeyRoutes(api, deps);
       await auditRoutes(api, deps);
+      await mailRoutes(api, deps);
     },
     { prefix: '/api/v1' },
   );
