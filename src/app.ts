@@ -1,5 +1,4 @@
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import type { Deps } from './deps.ts';
@@ -12,6 +11,7 @@ import { registerMetrics, type MetricsSources } from './http/metrics.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { registerProblemHandlers } from './http/problems.ts';
 import { registerApiRateLimit } from './http/rate-limit.ts';
+import { registerSecurityHeaders } from './http/security-headers.ts';
 import type { AppInstance } from './http/types.ts';
 import { validatorCompiler } from './http/validation.ts';
 import { apiKeyRoutes } from './modules/api-keys/routes.ts';
@@ -51,23 +51,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Ap
     reply.header('x-request-id', request.id);
   });
 
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        // Ant Design injects its styles at run time.
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:', 'blob:'],
-        connectSrc: ["'self'"],
-        frameAncestors: ["'none'"],
-        formAction: ["'self'"],
-        baseUri: ["'self'"],
-        objectSrc: ["'none'"],
-      },
-    },
-    crossOriginEmbedderPolicy: false,
-  });
+  registerSecurityHeaders(app, deps.config.publicUrl);
   await app.register(cookie);
   registerApiRateLimit(app, deps);
   registerAuth(app, deps);

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import ipaddr from 'ipaddr.js';
 
 /**
  * Every environment variable joincode reads, validated in one place. The README's configuration
@@ -117,6 +118,14 @@ function parseDatabase(env: Env, dataDir: string): DatabaseConfig {
   return { dialect: 'sqlite', file: file === ':memory:' ? file : path.resolve(file) };
 }
 
+/** Strict: IPv4 only in dotted four-part decimal, so "010.0.0.1" or "10" cannot mean another address. */
+function isAddressOrCidr(text: string): boolean {
+  const [address = '', bits, ...rest] = text.split('/');
+  if (rest.length > 0) return false;
+  const valid = address.includes(':') ? ipaddr.IPv6.isValid(address) : ipaddr.IPv4.isValidFourPartDecimal(address);
+  return valid && (bits === undefined || ipaddr.isValidCIDR(text));
+}
+
 function parseTrustProxy(env: Env): boolean | number | string[] {
   const raw = value(env, 'TRUST_PROXY');
   if (raw === undefined || raw === 'false') return false;
@@ -124,7 +133,8 @@ function parseTrustProxy(env: Env): boolean | number | string[] {
   if (/^\d+$/.test(raw)) return Number(raw);
   const entries = raw.split(',').map((entry) => entry.trim());
   for (const entry of entries) {
-    if (!/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(entry)) {
+    // A shape check alone let "abc" or "999.1.1.1" through, and Fastify then crashed at start-up.
+    if (!isAddressOrCidr(entry)) {
       throw new ConfigError('TRUST_PROXY', `has "${entry}", which is not an IP address or CIDR`);
     }
   }

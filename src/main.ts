@@ -1,9 +1,11 @@
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import { ask, readStdin } from './cli/prompt.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { migrateToLatest, openDatabase } from './db/index.ts';
-import { AppError } from './errors.ts';
-import { createOperator } from './modules/staff/accounts.ts';
+import { AppError, ERRORS } from './errors.ts';
+import { checkOperatorInput, createOperator } from './modules/staff/accounts.ts';
 import { PLAN_NAMES, type PlanName } from './modules/workspaces/plans.ts';
 import { closeRuntime, openRuntime } from './runtime.ts';
 import { startServer } from './server.ts';
@@ -65,6 +67,8 @@ async function createOperatorCommand(options: OperatorOptions): Promise<void> {
     password = await ask('Password (at least 10 characters): ', { hidden: true });
     if ((await ask('Repeat the password: ', { hidden: true })) !== password) throw new InvalidArgumentError('the passwords differ');
   }
+  // Refuse a bad email or weak password before the data directory or database is touched.
+  checkOperatorInput({ email, password });
   const deps = await openRuntime(loadConfig());
   try {
     const result = await createOperator(deps, { email, password, displayName, workspaceName, plan: options.plan });
@@ -104,11 +108,15 @@ export async function main(argv: string[]): Promise<void> {
       process.exit(1);
     }
     if (error instanceof AppError) {
-      console.error(`joincode: ${error.message}`);
+      // The title says what kind of problem ("The password is too weak"), the detail which one.
+      const title = ERRORS[error.code].title;
+      console.error(`joincode: ${error.detail ? `${title}: ${error.detail}` : title}`);
       process.exit(1);
     }
     throw error;
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await main(process.argv);
+// Comparing URLs of the real path: a symlinked or space-containing path to this file must still run.
+const entry = process.argv[1];
+if (entry && import.meta.url === pathToFileURL(realpathSync(entry)).href) await main(process.argv);

@@ -6,9 +6,11 @@ import type { Actor } from '../modules/audit/actor.ts';
 import { PERMISSIONS, isRole, roleGrants } from '../modules/staff/permissions.ts';
 import { findMembership } from '../modules/staff/repository.ts';
 import { SESSION_COOKIE, csrfMatches, resolveSession } from '../modules/staff/sessions.ts';
+import { ID_PATTERN } from './schemas.ts';
 import type { Access, AppInstance, Principal } from './types.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const WORKSPACE_ID = new RegExp(ID_PATTERN);
 
 function actorOf(principal: Principal | null, request: FastifyRequest): Actor {
   const base = { ip: request.ip, requestId: request.id };
@@ -44,6 +46,11 @@ async function authorize(deps: Deps, request: FastifyRequest, access: Access): P
   }
   const workspaceId = (request.params as { workspaceId?: string }).workspaceId;
   if (!workspaceId) throw new Error(`route ${request.routeOptions.url} needs :workspaceId for access ${access}`);
+  // Access is checked before params are validated; a malformed id is a bad request, like any other param.
+  if (!WORKSPACE_ID.test(workspaceId)) {
+    const issue = { in: 'params', pointer: '/workspaceId', message: 'is not a joincode id' };
+    throw new AppError('validation_failed', `params/workspaceId ${issue.message}`, { errors: [issue] });
+  }
   if (principal.kind === 'api_key') {
     // Another workspace's resources look exactly like missing ones.
     if (principal.workspaceId !== workspaceId) throw new AppError('not_found', 'No such workspace');

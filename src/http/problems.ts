@@ -50,6 +50,9 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, error:
 
 /** Every error leaves as application/problem+json; unknown errors are logged and their text hidden. */
 export function registerProblemHandlers(app: AppInstance): void {
+  // The API speaks JSON only. Fastify also parses text/plain by default, which turned a wrong
+  // content type into a puzzling "body must be object" 400 instead of 415 unsupported_media_type.
+  app.removeContentTypeParser('text/plain');
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const known = asAppError(error);
     if (known) {

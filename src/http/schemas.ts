@@ -1,7 +1,10 @@
 import { Type } from 'typebox';
 
 /** Shared request/response schemas; module schemas build on these. */
-export const Id = Type.String({ pattern: '^[0-9A-HJKMNP-TV-Z]{26}$', description: 'A joincode id' });
+
+/** A ULID in Crockford base32, as newId() makes them. */
+export const ID_PATTERN = '^[0-9A-HJKMNP-TV-Z]{26}$';
+export const Id = Type.String({ pattern: ID_PATTERN, description: 'A joincode id' });
 export const Timestamp = Type.String({ format: 'date-time' });
 export const NullableTimestamp = Type.Union([Timestamp, Type.Null()]);
 

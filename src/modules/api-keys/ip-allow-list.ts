@@ -9,9 +9,19 @@ function parse(address: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
   }
 }
 
+/**
+ * IPv4 only as dotted four-part decimal: ipaddr.js also reads "10" as 0.0.0.10 and "010.0.0.1"
+ * as octal 8.0.0.1, which would silently allow an address the operator did not write.
+ */
+function strictAddress(text: string): boolean {
+  const address = text.split('/')[0] ?? '';
+  return address.includes(':') ? ipaddr.IPv6.isValid(address) : ipaddr.IPv4.isValidFourPartDecimal(address);
+}
+
 /** Parses one allow-list entry (an address or a CIDR) into its canonical text, or null if invalid. */
 export function normalizeAllowEntry(entry: string): string | null {
   const text = entry.trim();
+  if (!strictAddress(text)) return null;
   try {
     if (text.includes('/')) {
       const [address, bits] = ipaddr.parseCIDR(text);

@@ -37,6 +37,18 @@ export async function insertJob(db: Executor, job: NewJob, now: number): Promise
     .execute();
 }
 
+/** True while a tick of the schedule waits or runs: the next tick is not started on top of it. */
+export async function hasUnfinishedTick(db: Executor, scheduleName: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('jobs')
+    .select('id')
+    .where('status', 'in', ['pending', 'running'])
+    .where('id', 'like', `${TICK_PREFIX}${scheduleName}:%`)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /**
  * Claims the most overdue job among `names` in one statement: due pending jobs, and running jobs
  * whose worker let the lease lapse (it crashed). PostgreSQL's SKIP LOCKED lets several processes

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import type { Executor } from '../../db/index.ts';
 import type { Deps } from '../../deps.ts';
 import { newId } from '../../ids.ts';
-import { claimNextJob, countJobs, finishJob, insertJob, purgeJobs, type JobOutcome, type JobRow, type JobStatus } from './repository.ts';
+import { claimNextJob, countJobs, finishJob, hasUnfinishedTick, insertJob, purgeJobs, type JobOutcome, type JobRow, type JobStatus } from './repository.ts';
 import { assertValidSchedule, slotStart, tickId, type Schedule } from './schedule.ts';
 
 export type { Schedule } from './schedule.ts';
@@ -53,7 +53,8 @@ export function retryDelayMs(attempts: number): number {
 /**
  * A database-backed job runner, the same on SQLite (one process) and PostgreSQL (several): jobs
  * are rows, a run is an atomic claim with a lease, and each schedule tick is a row with a
- * deterministic id, so every tick runs once however many processes compute it.
+ * deterministic id, so every tick runs once however many processes compute it. Ticks of one
+ * schedule never overlap: a tick is only started once the previous one has finished.
  */
 export function createJobRunner(deps: Deps, options: { workerId?: string; pollMs?: number } = {}): JobRunner {
   const workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
@@ -78,6 +79,9 @@ export function createJobRunner(deps: Deps, options: { workerId?: string; pollMs
     for (const schedule of schedules.values()) {
       const slot = slotStart(schedule.every, now);
       if (insertedSlots.get(schedule.name) === slot) continue;
+      // A tick still unfinished holds the next one back (checked again at the next poll), so a
+      // slow handler never runs twice side by side and never piles up a backlog of stale ticks.
+      if (await hasUnfinishedTick(deps.db.kysely, schedule.name)) continue;
       const job = { id: tickId(schedule.name, slot), name: schedule.job, payload: schedule.payload, runAt: slot, maxAttempts: maxAttemptsOf(schedule.job) };
       await insertJob(deps.db.kysely, job, now);
       insertedSlots.set(schedule.name, slot);

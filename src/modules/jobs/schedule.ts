@@ -31,7 +31,8 @@ export function tickId(scheduleName: string, slot: number): string {
 
 /** Throws on a schedule that could never tick, so a typo fails at start-up rather than silently. */
 export function assertValidSchedule(schedule: Schedule): void {
-  if (!/^[a-z0-9._-]+$/i.test(schedule.name)) throw new Error(`schedule name "${schedule.name}" must match [a-z0-9._-]+`);
+  // No _ or %: the name goes into LIKE patterns unescaped.
+  if (!/^[a-z0-9.-]+$/i.test(schedule.name)) throw new Error(`schedule name "${schedule.name}" must match [a-z0-9.-]+`);
   if ('seconds' in schedule.every) {
     const { seconds } = schedule.every;
     if (!Number.isInteger(seconds) || seconds < 1) throw new Error(`schedule ${schedule.name}: every.seconds must be a positive integer`);

@@ -8,6 +8,13 @@ import type { PlanName } from '../workspaces/plans.ts';
 import { assertStrongPassword, hashPassword } from './passwords.ts';
 import { normalizeEmail } from './sessions.ts';
 
+/** Throws the AppError createOperator would, before anything is opened or written (the CLI checks first). */
+export function checkOperatorInput(input: { email: string; password: string }): void {
+  const email = normalizeEmail(input.email);
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new AppError('validation_failed', `"${input.email}" is not an email address`);
+  assertStrongPassword(input.password, email);
+}
+
 /**
  * Creates an operator: a staff account that owns a new workspace. This is how the first person
  * gets in (the CLI's create-operator); later staff arrive by invitation.
@@ -16,9 +23,8 @@ export async function createOperator(
   deps: Deps,
   input: { email: string; password: string; displayName: string; workspaceName: string; plan?: PlanName },
 ): Promise<{ staffId: string; workspace: WorkspaceView }> {
+  checkOperatorInput(input);
   const email = normalizeEmail(input.email);
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new AppError('validation_failed', `"${input.email}" is not an email address`);
-  assertStrongPassword(input.password, email);
   const hash = await hashPassword(input.password);
   const now = deps.clock.now();
   const staffId = newId(now);
