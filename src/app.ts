@@ -2,6 +2,7 @@ import cookie from '@fastify/cookie';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import type { Deps } from './deps.ts';
+import { AppError } from './errors.ts';
 import { newId } from './ids.ts';
 import { registerAuth } from './http/auth.ts';
 import { registerConsole } from './http/console.ts';
@@ -9,7 +10,7 @@ import { healthRoutes } from './http/health.ts';
 import { registerIdempotency } from './http/idempotency.ts';
 import { registerMetrics, type MetricsSources } from './http/metrics.ts';
 import { registerOpenApi } from './http/openapi.ts';
-import { registerProblemHandlers } from './http/problems.ts';
+import { registerProblemHandlers, sendProblem } from './http/problems.ts';
 import { registerApiRateLimit } from './http/rate-limit.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
 import type { AppInstance } from './http/types.ts';
@@ -43,6 +44,11 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Ap
     },
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
     routerOptions: { ignoreTrailingSlash: true },
+    // The router refuses over-long or undecodable URLs before any hook runs; answer those in kind.
+    frameworkErrors: (error, request, reply) => {
+      reply.header('x-request-id', request.id);
+      sendProblem(request, reply, new AppError('validation_failed', error.message));
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
