@@ -4,7 +4,7 @@ import { AppError } from '../../errors.ts';
 import type { Actor } from '../audit/actor.ts';
 import { recordChange } from '../audit/record.ts';
 import type { Role } from './permissions.ts';
-import { countOwners, findMembership, listMemberships } from './repository.ts';
+import { countOwners, findMembership, listMemberships, lockWorkspaceStaff } from './repository.ts';
 
 export async function listStaff(deps: Deps, workspaceId: string, before: string | undefined, limit: number) {
   const rows = await listMemberships(deps.db.kysely, workspaceId, before, limit);
@@ -22,6 +22,7 @@ export async function listStaff(deps: Deps, workspaceId: string, before: string 
 export async function changeRole(deps: Deps, actor: Actor, workspaceId: string, staffId: string, role: Role) {
   const now = deps.clock.now();
   await deps.db.kysely.transaction().execute(async (tx) => {
+    await lockWorkspaceStaff(tx, deps.db.dialect, workspaceId);
     const membership = await findMembership(tx, workspaceId, staffId);
     if (!membership) throw new AppError('not_found', 'That person is not on the staff of this workspace');
     if (membership.role === role) return;
@@ -40,6 +41,7 @@ export async function changeRole(deps: Deps, actor: Actor, workspaceId: string, 
 export async function removeStaff(deps: Deps, actor: Actor, workspaceId: string, staffId: string) {
   const now = deps.clock.now();
   await deps.db.kysely.transaction().execute(async (tx) => {
+    await lockWorkspaceStaff(tx, deps.db.dialect, workspaceId);
     const membership = await findMembership(tx, workspaceId, staffId);
     if (!membership) throw new AppError('not_found', 'That person is not on the staff of this workspace');
     if (membership.role === 'owner' && (await countOwners(tx, workspaceId)) <= 1) throw new AppError('last_owner');

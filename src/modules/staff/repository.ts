@@ -1,4 +1,4 @@
-import type { Executor } from '../../db/index.ts';
+import type { Dialect, Executor } from '../../db/index.ts';
 
 export function findStaffByEmail(db: Executor, email: string) {
   return db.selectFrom('staff').selectAll().where('email', '=', email).executeTakeFirst();
@@ -52,4 +52,14 @@ export function findSession(db: Executor, id: string) {
     ])
     .where('sessions.id', '=', id)
     .executeTakeFirst();
+}
+
+/**
+ * Serializes staff changes of one workspace until the transaction ends, so two owners demoting
+ * each other at once cannot both pass the last-owner check. SQLite runs one transaction at a time
+ * already; PostgreSQL needs the row lock.
+ */
+export async function lockWorkspaceStaff(tx: Executor, dialect: Dialect, workspaceId: string): Promise<void> {
+  if (dialect !== 'postgres') return;
+  await tx.selectFrom('workspaces').select('id').where('id', '=', workspaceId).forUpdate().execute();
 }

@@ -85,7 +85,8 @@ export async function workspaceRoutes(app: AppInstance, deps: Deps): Promise<voi
         summary: 'Rename, change plan or edit limits',
         description: "Changing the plan resets the limits to that plan's defaults; limits sent in the same request are applied on top.",
         params: WorkspaceParams,
-        body: Type.Object({ name: Type.Optional(Name), plan: Type.Optional(PlanSchema), limits: Type.Optional(Type.Partial(PlanLimits)) }, { additionalProperties: false, minProperties: 1 }),
+        // Partial() drops additionalProperties: an unknown limit was accepted and stored.
+        body: Type.Object({ name: Type.Optional(Name), plan: Type.Optional(PlanSchema), limits: Type.Optional(Type.Partial(PlanLimits, { additionalProperties: false })) }, { additionalProperties: false, minProperties: 1 }),
         response: { 200: Workspace },
       },
     },
