@@ -2,10 +2,14 @@ import { createHash } from 'node:crypto';
 import type { Deps } from '../deps.ts';
 import { isUniqueViolation } from '../db/index.ts';
 import { AppError } from '../errors.ts';
+import { createSealer } from '../infra/sealing.ts';
+import type { JobRunner } from '../modules/jobs/runner.ts';
 import type { AppInstance } from './types.ts';
 
 const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
-/** How long a key is remembered; the jobs runner purges older ones. */
+/** A reservation without a response this old belongs to a request whose process died. */
+const ABANDONED_AFTER_MS = 60 * 1000;
+/** How long a key is remembered; an hourly job forgets older ones. */
 export const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
 
 declare module 'fastify' {
@@ -26,6 +30,8 @@ function requestHash(method: string, url: string, body: unknown): string {
  */
 export function registerIdempotency(app: AppInstance, deps: Deps): void {
   app.decorateRequest('idempotency', null);
+  // Stored responses can hold secrets shown once (an API key, an invitation link): sealed at rest.
+  const sealer = createSealer(deps.config.secretKeys, 'idempotency');
 
   app.addHook('preHandler', async (request, reply) => {
     if (!request.routeOptions.config.idempotent) return;
@@ -51,12 +57,26 @@ export function registerIdempotency(app: AppInstance, deps: Deps): void {
     }
     const stored = await db.selectFrom('idempotency_keys').selectAll().where('scope', '=', scope).where('key', '=', header).executeTakeFirstOrThrow();
     if (stored.request_hash !== hash) throw new AppError('idempotency_key_reused');
-    if (stored.status_code === null) throw new AppError('idempotency_in_progress');
+    if (stored.status_code === null) {
+      if (deps.clock.now() - stored.created_at < ABANDONED_AFTER_MS) throw new AppError('idempotency_in_progress');
+      // The first request died with its process; whoever takes the reservation over runs it again.
+      const takeover = await db
+        .updateTable('idempotency_keys')
+        .set({ created_at: deps.clock.now() })
+        .where('scope', '=', scope)
+        .where('key', '=', header)
+        .where('status_code', 'is', null)
+        .where('created_at', '=', stored.created_at)
+        .executeTakeFirst();
+      if (Number(takeover.numUpdatedRows) === 0) throw new AppError('idempotency_in_progress');
+      request.idempotency = { scope, key: header };
+      return;
+    }
     return reply
       .status(stored.status_code)
       .header('idempotent-replayed', 'true')
       .type(stored.status_code >= 400 ? 'application/problem+json; charset=utf-8' : 'application/json; charset=utf-8')
-      .send(stored.response_body ?? '');
+      .send(stored.response_body === null ? '' : (sealer.open(stored.response_body) ?? ''));
   });
 
   app.addHook('onSend', async (request, reply, payload) => {
@@ -70,11 +90,22 @@ export function registerIdempotency(app: AppInstance, deps: Deps): void {
     } else {
       await where
         .updateTable('idempotency_keys')
-        .set({ status_code: reply.statusCode, response_body: typeof payload === 'string' ? payload : null })
+        .set({ status_code: reply.statusCode, response_body: typeof payload === 'string' ? sealer.seal(payload) : null })
         .where('scope', '=', reservation.scope)
         .where('key', '=', reservation.key)
         .execute();
     }
     return payload;
   });
+}
+
+export function registerIdempotencyJobs(runner: JobRunner): void {
+  runner.define({
+    name: 'idempotency.purge',
+    maxAttempts: 1,
+    handler: async (_payload, { deps }) => {
+      await deps.db.kysely.deleteFrom('idempotency_keys').where('created_at', '<', deps.clock.now() - IDEMPOTENCY_TTL_MS).execute();
+    },
+  });
+  runner.schedule({ name: 'idempotency.purge', every: { cron: '23 * * * *' }, job: 'idempotency.purge' });
 }

@@ -55,6 +55,33 @@ for (const dialect of DIALECTS) {
       assert.equal(otherPath.status, 201, 'keys are scoped to the route');
     });
 
+    test('given a stored response that holds a secret, when the database is read, then the secret is not in it', async () => {
+      const headers = newKey();
+      const created = await owner.client.post(apiKeysPath(), { name: 'Sealed key', scopes: ['workspace:read'] }, headers);
+      assert.equal(created.status, 201);
+      const rows = await server.deps.db.kysely.selectFrom('idempotency_keys').select('response_body').where('key', '=', headers['idempotency-key']!).execute();
+      assert.equal(rows.length, 1);
+      assert.ok(rows[0]!.response_body && !rows[0]!.response_body.includes(created.body.secret), 'the stored replay must be sealed');
+    });
+
+    test('given a reservation whose request died over a minute ago, when the client retries, then the retry runs instead of 409', async () => {
+      const headers = newKey();
+      const body = { name: 'After a crash', scopes: ['workspace:read'] };
+      const path = apiKeysPath();
+      // What a process that crashed mid-request leaves behind: a reservation with no response.
+      const requestHash = (await import('node:crypto')).createHash('sha256').update(`POST ${path}\n${JSON.stringify(body)}`).digest('hex');
+      await server.deps.db.kysely
+        .insertInto('idempotency_keys')
+        .values({ scope: `${owner.staffId}:/api/v1/workspaces/:workspaceId/api-keys`, key: headers['idempotency-key']!, request_hash: requestHash, status_code: null, response_body: null, created_at: Date.now() - 61_000 })
+        .execute();
+      const retry = await owner.client.post(path, body, headers);
+      assert.equal(retry.status, 201);
+      assert.equal(await keysNamed('After a crash'), 1);
+      const replay = await owner.client.post(path, body, headers);
+      assert.equal(replay.headers.get('idempotent-replayed'), 'true');
+      assert.deepEqual(replay.body, retry.body);
+    });
+
     test('given no Idempotency-Key, when the same request is sent twice, then two resources are created', async () => {
       const body = { name: 'Not idempotent', scopes: ['workspace:read'] };
       assert.equal((await owner.client.post(apiKeysPath(), body)).status, 201);
