@@ -113,7 +113,11 @@ export async function main(argv: string[]): Promise<void> {
       console.error(`joincode: ${error.detail ? `${title}: ${error.detail}` : title}`);
       process.exit(1);
     }
-    throw error;
+    // Anything else (the database unreachable, say): one line; the stack only when debugging.
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`joincode: ${message}`);
+    if (process.env.LOG_LEVEL === 'debug' || process.env.LOG_LEVEL === 'trace') console.error(error);
+    process.exit(1);
   }
 }
 
