@@ -20,6 +20,7 @@ import { auditRoutes } from './modules/audit/routes.ts';
 import { mailRoutes } from './modules/mail/routes.ts';
 import { authRoutes } from './modules/staff/auth-routes.ts';
 import { staffRoutes } from './modules/staff/routes.ts';
+import { webhookRoutes } from './modules/webhooks/routes.ts';
 import { workspaceRoutes } from './modules/workspaces/routes.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -74,6 +75,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Ap
       await apiKeyRoutes(api, deps);
       await auditRoutes(api, deps);
       await mailRoutes(api, deps);
+      await webhookRoutes(api, deps);
     },
     { prefix: '/api/v1' },
   );

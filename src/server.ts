@@ -1,6 +1,12 @@
 import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
 import type { Deps } from './deps.ts';
+import { registerIdempotencyJobs } from './http/idempotency.ts';
+import { createJobRunner, type JobRunner } from './modules/jobs/runner.ts';
+import { registerMailJobs } from './modules/mail/jobs.ts';
+import { registerStaffJobs } from './modules/staff/jobs.ts';
+import { createDeliveryWorker } from './modules/webhooks/delivery.ts';
+import { registerWebhookJobs } from './modules/webhooks/jobs.ts';
 import { closeRuntime, openRuntime } from './runtime.ts';
 
 export interface RunningServer {
@@ -14,10 +20,26 @@ async function hasStaff(deps: Deps): Promise<boolean> {
   return (await deps.db.kysely.selectFrom('staff').select('id').limit(1).executeTakeFirst()) !== undefined;
 }
 
+/** Every module's background work, defined on one runner. */
+function defineJobs(deps: Deps): JobRunner {
+  const runner = createJobRunner(deps);
+  registerWebhookJobs(runner);
+  registerMailJobs(runner, deps.config.smtpUrl !== null);
+  registerStaffJobs(runner);
+  registerIdempotencyJobs(runner);
+  return runner;
+}
+
 export async function startServer(config: Config): Promise<RunningServer> {
   const deps = await openRuntime(config);
-  const app = await buildApp(deps);
+  const runner = defineJobs(deps);
+  const deliveries = createDeliveryWorker(deps);
+  const app = await buildApp(deps, { jobCounts: () => runner.counts() });
   await app.listen({ host: config.host, port: config.port });
+  if (config.runJobs) {
+    runner.start();
+    deliveries.start();
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
@@ -38,6 +60,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     stop: () => {
       stopping ??= (async () => {
         await app.close();
+        await Promise.all([deliveries.stop(), runner.stop()]);
         await closeRuntime(deps);
       })();
       return stopping;

@@ -133,6 +133,8 @@ export interface WebhookDeliveryTable {
   event_type: string;
   status: string;
   attempt_count: number;
+  /** Attempts in the current series; a manual replay starts a new series. */
+  series_attempts: number;
   next_attempt_at: number | null;
   locked_until: number | null;
   last_status_code: number | null;

@@ -13,14 +13,28 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-async function adminQuery(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: POSTGRES_URL });
+async function adminQuery(text: string, values: unknown[] = []): Promise<unknown[]> {
+  const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 2000 });
   await client.connect();
   try {
-    await client.query(sql);
+    return (await client.query(text, values)).rows;
   } finally {
     await client.end();
   }
+}
+
+/**
+ * Drops a test database once its connections are gone. A closed pg pool hangs up without
+ * waiting, and a DROP … WITH (FORCE) that catches a connection still hanging up makes that
+ * client emit an error nobody listens to any more.
+ */
+async function dropPostgresDatabase(name: string): Promise<void> {
+  for (let i = 0; i < 100; i += 1) {
+    const [row] = (await adminQuery('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name])) as { n: number }[];
+    if (row?.n === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 }
 
 /** A fresh, empty database of the dialect: a SQLite file, or a new PostgreSQL database. */
@@ -37,7 +51,7 @@ export async function createTestDatabase(dialect: TestDialect): Promise<TestData
     url: url.toString(),
     dataDir,
     drop: async () => {
-      await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await dropPostgresDatabase(name);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

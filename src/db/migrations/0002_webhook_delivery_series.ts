@@ -13,10 +13,3 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 export async function down(): Promise<void> {
   throw new Error('joincode migrations are forward-only; restore a backup to go back');
 }
-
-declare module '../schema.ts' {
-  // TODO(lead): move this column into WebhookDeliveryTable in schema.ts and delete this block.
-  interface WebhookDeliveryTable {
-    series_attempts: number;
-  }
-}

@@ -3,12 +3,13 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import type { Deps } from '../../deps.ts';
 import { createJobRunner, JOB_LEASE_MS, retryDelayMs, SCHEDULE_CLOCK_SKEW_MS } from './runner.ts';
 import { tickId } from './schedule.ts';
-import { DIALECTS, openHarness, skipReason, type Harness } from './test-support.ts';
+import { DIALECTS } from '../../../test/harness/env.ts';
+import { openHarness, type Harness } from '../../../test/harness/deps.ts';
 
 const DAY = 24 * 3600 * 1000;
 
 for (const dialect of DIALECTS) {
-  describe(`job runner on ${dialect}`, { skip: await skipReason(dialect) }, () => {
+  describe(`job runner on ${dialect}`, () => {
     let h: Harness;
     before(async () => {
       h = await openHarness(dialect);
@@ -158,6 +159,24 @@ for (const dialect of DIALECTS) {
       }
       assert.equal(runs.size, 20);
       assert.deepEqual([...new Set(runs.values())], [1]);
+    });
+
+    it('given a tick still running when the next slot comes, then the next tick waits for it instead of overlapping', async () => {
+      h.clock.ms = Date.UTC(2030, 0, 3);
+      const runner = createJobRunner(h.deps);
+      const runs: string[] = [];
+      runner.define({ name: 'poll', handler: async (_p, ctx) => void runs.push(ctx.jobId) });
+      runner.schedule({ name: 'poll', every: { seconds: 10 }, job: 'poll' });
+      const first = tickId('poll', h.clock.now());
+      await runner.enqueue(h.deps.db.kysely, 'poll', null, { id: first });
+      await h.deps.db.kysely.updateTable('jobs').set({ status: 'running', locked_by: 'elsewhere', locked_until: h.clock.now() + JOB_LEASE_MS }).where('id', '=', first).execute();
+      h.clock.advance(10_000);
+      await runner.runDueOnce();
+      assert.deepEqual(runs, [], 'the next slot is held back');
+      await h.deps.db.kysely.updateTable('jobs').set({ status: 'done', locked_by: null }).where('id', '=', first).execute();
+      h.clock.advance(1_000);
+      await runner.runDueOnce();
+      assert.deepEqual(runs, [tickId('poll', h.clock.now() - 1_000)], 'the held-back slot runs once the previous tick is done');
     });
 
     it('given finished jobs, then the purge removes those past retention and done ticks of past slots only', async () => {

@@ -30,7 +30,7 @@ export interface JobRunner {
   start(): void;
   /** Stops polling and waits for running handlers to finish. */
   stop(): Promise<void>;
-  /** Claims and runs, one after another, every job due now (schedule ticks included); for tests and the CLI. */
+  /** Claims and runs, one after another, every job due now (schedule ticks included); for tests. */
   runDueOnce(): Promise<number>;
   counts(): Promise<Record<JobStatus, number>>;
 }

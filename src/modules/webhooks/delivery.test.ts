@@ -3,16 +3,17 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { Webhook } from 'standardwebhooks';
 import type { Deps } from '../../deps.ts';
 import { recordEvent } from '../events/outbox.ts';
-import { DIALECTS, openHarness, skipReason, type Harness } from '../jobs/test-support.ts';
+import { DIALECTS } from '../../../test/harness/env.ts';
+import { openHarness, type Harness } from '../../../test/harness/deps.ts';
 import { replayDelivery } from './deliveries.ts';
-import { ATTEMPTS_PER_SERIES, deliverDueWebhooks, RETRY_DELAYS_MS } from './delivery.ts';
+import { ATTEMPTS_PER_SERIES, createDeliveryWorker, deliverDueWebhooks, RETRY_DELAYS_MS } from './delivery.ts';
 import { SUSTAINED_FAILURE_MS } from './endpoint-health.ts';
 import { createWebhookEndpoint } from './endpoints.ts';
 import { fanOutEvents } from './fan-out.ts';
 import { seedWorkspace, startReceiver, withPrivateUrls, type Receiver, type Seeded } from './test-fixtures.ts';
 
 for (const dialect of DIALECTS) {
-  describe(`webhook delivery on ${dialect}`, { skip: await skipReason(dialect) }, () => {
+  describe(`webhook delivery on ${dialect}`, () => {
     let h: Harness;
     let deps: Deps;
     let receiver: Receiver;
@@ -22,6 +23,8 @@ for (const dialect of DIALECTS) {
       h = await openHarness(dialect, { start: Date.now(), env: { WEBHOOK_ALLOW_PRIVATE_URLS: 'true' } });
       deps = h.deps;
       receiver = await startReceiver();
+      ws = await seedWorkspace(deps);
+      await fanOutEvents(deps); // workspace.created, before any endpoint exists
     });
     after(async () => {
       await receiver.close();
@@ -30,10 +33,9 @@ for (const dialect of DIALECTS) {
     beforeEach(async () => {
       receiver.requests.length = 0;
       receiver.respond = { status: 200, body: 'ok' };
-      // Delivery is global across workspaces: start each test without others' deliveries.
+      // Each test starts without earlier tests' endpoints, deliveries and mails.
       await deps.db.kysely.deleteFrom('webhook_endpoints').execute();
-      ws = await seedWorkspace(deps);
-      await fanOutEvents(deps); // workspace.created, before any endpoint exists
+      await deps.db.kysely.deleteFrom('mail_outbox').execute();
     });
 
     const db = () => deps.db.kysely;
@@ -149,6 +151,30 @@ for (const dialect of DIALECTS) {
       const row = await oneDelivery(id);
       assert.equal(row.status, 'pending');
       assert.match(row.last_error ?? '', /127\.0\.0\.1, a loopback address/);
+    });
+
+    it('given concurrent deliverers (two processes on PostgreSQL), then each delivery is attempted once', async () => {
+      const { id } = await createWebhookEndpoint(deps, ws.actor, ws.workspaceId, { url: receiver.url, eventTypes: ['*'] });
+      for (let i = 0; i < 50; i += 1) await recordEvent(db(), { workspaceId: ws.workspaceId, type: 'staff.joined', payload: { i } }, h.clock.now());
+      await fanOutEvents(deps);
+      const second = dialect === 'postgres' ? { ...deps, db: h.openAnother() } : deps;
+      const counts = await Promise.all([deliverDueWebhooks(deps), deliverDueWebhooks(second), deliverDueWebhooks(deps)]);
+      assert.equal(counts.reduce((a, b) => a + b, 0), 50);
+      assert.equal(receiver.requests.length, 50);
+      assert.equal(new Set(receiver.requests.map((r) => r.headers['webhook-id'])).size, 50);
+      const rows = await db().selectFrom('webhook_deliveries').select(['status', 'attempt_count']).where('endpoint_id', '=', id).execute();
+      assert.ok(rows.every((r) => r.status === 'succeeded' && r.attempt_count === 1));
+    });
+
+    it('given a started delivery worker, then it delivers on its own and stop() waits for attempts in flight', async () => {
+      await createWebhookEndpoint(deps, ws.actor, ws.workspaceId, { url: receiver.url, eventTypes: ['*'] });
+      await emit();
+      const worker = createDeliveryWorker(deps, { pollMs: 10 });
+      worker.start();
+      while (receiver.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      await worker.stop();
+      const rows = await db().selectFrom('webhook_deliveries').select('status').where('workspace_id', '=', ws.workspaceId).execute();
+      assert.deepEqual(rows.map((r) => r.status), ['succeeded']);
     });
 
     it('given a failed delivery, then replay starts a new series with the full retry schedule and keeps the attempt count', async () => {

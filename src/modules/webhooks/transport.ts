@@ -37,8 +37,6 @@ export function postWebhook(target: WebhookTarget, headers: Record<string, strin
   const started = performance.now();
   const send = target.url.protocol === 'https:' ? https.request : http.request;
   return new Promise((resolve) => {
-    let connectTimer: NodeJS.Timeout | undefined;
-    let responseTimer: NodeJS.Timeout | undefined;
     let request: http.ClientRequest | undefined;
     let settled = false;
     const finish = (result: Omit<PostResult, 'durationMs'>) => {
@@ -50,6 +48,8 @@ export function postWebhook(target: WebhookTarget, headers: Record<string, strin
       resolve({ ...result, durationMs: Math.round(performance.now() - started) });
     };
     const failed = (error: string) => finish({ statusCode: null, error, responseExcerpt: null });
+    const connectTimer = setTimeout(() => failed(`could not connect within ${limits.connectTimeoutMs / 1000} s`), limits.connectTimeoutMs);
+    const responseTimer = setTimeout(() => failed(`no complete response within ${limits.responseTimeoutMs / 1000} s`), limits.responseTimeoutMs);
 
     try {
       request = send(
@@ -82,8 +82,6 @@ export function postWebhook(target: WebhookTarget, headers: Record<string, strin
       failed(error instanceof Error ? error.message : String(error));
       return;
     }
-    connectTimer = setTimeout(() => failed(`could not connect within ${limits.connectTimeoutMs / 1000} s`), limits.connectTimeoutMs);
-    responseTimer = setTimeout(() => failed(`no complete response within ${limits.responseTimeoutMs / 1000} s`), limits.responseTimeoutMs);
     request.on('socket', (socket) => socket.once('connect', () => clearTimeout(connectTimer)));
     request.on('error', (error) => failed(error.message));
     request.end(body);

@@ -16,7 +16,7 @@ async function refusal(url: string): Promise<string> {
 }
 
 describe('webhook URL guard', () => {
-  for (const [url, why] of [
+  const refused: [url: string, range: string][] = [
     ['http://127.0.0.1/hook', 'loopback'],
     ['http://10.1.2.3/', 'private'],
     ['http://172.16.0.1/', 'private'],
@@ -36,7 +36,8 @@ describe('webhook URL guard', () => {
     ['http://2130706433/', 'loopback'],
     ['http://0x7f.1/', 'loopback'],
     ['http://localhost:8080/hook', 'loopback'],
-  ]) {
+  ];
+  for (const [url, why] of refused) {
     it(`given ${url}, then it is refused as ${why}`, async () => {
       assert.match(await refusal(url), new RegExp(`a ${why} address`));
     });
