@@ -54,21 +54,22 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Ap
 
   app.setValidatorCompiler(validatorCompiler);
   registerProblemHandlers(app);
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
-
   registerSecurityHeaders(app, deps.config.publicUrl);
-  await app.register(cookie);
-  registerApiRateLimit(app, deps);
-  registerAuth(app, deps);
-  registerIdempotency(app, deps);
   await registerOpenApi(app, deps.config.publicUrl);
   registerMetrics(app, deps, options);
 
   await healthRoutes(app, deps);
+  // Cookies, rate limits, auth and idempotency concern the API only; the hot public paths skip them.
   await app.register(
     async (api) => {
+      await api.register(cookie);
+      registerApiRateLimit(api, deps);
+      registerAuth(api, deps);
+      registerIdempotency(api, deps);
       await authRoutes(api, deps);
       await workspaceRoutes(api, deps);
       await staffRoutes(api, deps);
