@@ -24,6 +24,7 @@ import { webhookRoutes } from './modules/webhooks/routes.ts';
 import { workspaceRoutes } from './modules/workspaces/routes.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 export const API_BODY_LIMIT = 256 * 1024;
 
 export interface AppOptions extends MetricsSources {
@@ -43,7 +44,8 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Ap
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : newId();
     },
-    logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    // Probes and scrapes arrive every few seconds; logging each would drown the useful lines.
+    logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: (request) => QUIET_PATHS.has(request.url) }),
     routerOptions: { ignoreTrailingSlash: true },
     // The router refuses over-long or undecodable URLs before any hook runs; answer those in kind.
     frameworkErrors: (error, request, reply) => {

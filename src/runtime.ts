@@ -12,7 +12,7 @@ export async function openRuntime(config: Config, options: { logger?: Logger; cl
   const db = openDatabase(config.database);
   const applied = await migrateToLatest(db.kysely);
   if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
-  const redis = config.redisUrl ? connectRedis(config.redisUrl) : null;
+  const redis = config.redisUrl ? connectRedis(config.redisUrl, logger) : null;
   return { config, db, clock: options.clock ?? systemClock, redis, limiter: limiterFactory(redis), logger };
 }
 

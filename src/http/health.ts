@@ -9,13 +9,13 @@ const Status = Type.Object({ status: Type.String(), checks: Type.Optional(Type.R
 export async function healthRoutes(app: AppInstance, deps: Deps): Promise<void> {
   app.get(
     '/healthz',
-    { config: { access: 'public' }, logLevel: 'warn', schema: { tags: ['Operations'], summary: 'The process is alive', security: [], response: { 200: Status } } },
+    { config: { access: 'public' }, schema: { tags: ['Operations'], summary: 'The process is alive', security: [], response: { 200: Status } } },
     async () => ({ status: 'ok' }),
   );
 
   app.get(
     '/readyz',
-    { config: { access: 'public' }, logLevel: 'warn', schema: { tags: ['Operations'], summary: 'The database (and Redis, when configured) answer', security: [], response: { 200: Status } } },
+    { config: { access: 'public' }, schema: { tags: ['Operations'], summary: 'The database (and Redis, when configured) answer', security: [], response: { 200: Status } } },
     async () => {
       const checks: Record<string, string> = {};
       const failures: string[] = [];

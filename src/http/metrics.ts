@@ -59,7 +59,7 @@ export function registerMetrics(app: AppInstance, deps: Deps, sources: MetricsSo
 
   app.get(
     '/metrics',
-    { schema: { tags: ['Operations'], summary: 'Prometheus metrics', response: { 200: { type: 'string' } } }, config: { access: 'public' }, logLevel: 'warn' },
+    { schema: { tags: ['Operations'], summary: 'Prometheus metrics', response: { 200: { type: 'string' } } }, config: { access: 'public' } },
     async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()),
   );
   return registry;

@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { Client } from '../harness/client.ts';
+import { DIALECTS } from '../harness/env.ts';
+import { operator } from '../harness/factories.ts';
+import { startTestServer, type TestServer } from '../harness/server.ts';
+
+for (const dialect of DIALECTS) {
+  describe(`operations endpoints (${dialect})`, () => {
+    let server: TestServer;
+    before(async () => {
+      server = await startTestServer(dialect, { redis: true });
+    });
+    after(() => server.stop());
+
+    test('given traffic, when /metrics is scraped, then it has latency by route pattern, outbox lag and job counts', async () => {
+      const op = await operator(server.url, server.deps);
+      await op.client.get(`/api/v1/workspaces/${op.workspaceId}`);
+      const metrics = await new Client(server.url).get('/metrics');
+      assert.equal(metrics.status, 200);
+      assert.match(metrics.headers.get('content-type') ?? '', /^text\/plain/);
+      assert.match(metrics.text, /joincode_http_request_duration_seconds_bucket\{[^}]*route="\/api\/v1\/workspaces\/:workspaceId"/);
+      assert.doesNotMatch(metrics.text, new RegExp(op.workspaceId), 'ids must not become label values');
+      // Creating the operator wrote a workspace.created event that no dispatcher has picked up here.
+      const lag = /^joincode_outbox_lag_seconds (\S+)$/m.exec(metrics.text);
+      assert.ok(lag && Number(lag[1]) >= 0);
+      assert.match(metrics.text, /^# TYPE joincode_jobs gauge$/m);
+    });
+
+    test('given the database and Redis answer, when /readyz is asked, then it says both are ok', async () => {
+      const ready = await new Client(server.url).get('/readyz');
+      assert.equal(ready.status, 200);
+      assert.deepEqual(ready.body.checks, { database: 'ok', redis: 'ok' });
+    });
+
+    test('given any response, then it carries the request id and security headers', async () => {
+      const response = await new Client(server.url).get('/healthz', { 'x-request-id': 'caller-chosen-id-42' });
+      assert.equal(response.headers.get('x-request-id'), 'caller-chosen-id-42');
+      assert.match(response.headers.get('content-security-policy') ?? '', /default-src 'self'/);
+      assert.equal(response.headers.get('x-content-type-options'), 'nosniff');
+      const generated = await new Client(server.url).get('/healthz', { 'x-request-id': 'bad id with spaces' });
+      assert.match(generated.headers.get('x-request-id') ?? '', /^[0-9A-Z]{26}$/);
+    });
+  });
+}
+
+describe('readiness when Redis is gone', () => {
+  test('given REDIS_URL names a server that does not answer, when /readyz is asked, then 503 not_ready names Redis', async () => {
+    const server = await startTestServer('sqlite', { env: { REDIS_URL: 'redis://127.0.0.1:1' } });
+    try {
+      const ready = await new Client(server.url).get('/readyz');
+      assert.equal(ready.status, 503);
+      assert.equal(ready.body.code, 'not_ready');
+      assert.match(ready.body.detail, /redis/);
+      assert.equal((await new Client(server.url).get('/healthz')).status, 200);
+    } finally {
+      await server.stop();
+    }
+  });
+});
