@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import type { Executor } from '../../db/index.ts';
 import type { Deps } from '../../deps.ts';
 import { newId } from '../../ids.ts';
+import { createPoller } from '../../infra/poller.ts';
 import { claimNextJob, countJobs, finishJob, hasUnfinishedTick, insertJob, purgeJobs, type JobOutcome, type JobRow, type JobStatus } from './repository.ts';
 import { assertValidSchedule, slotStart, tickId, type Schedule } from './schedule.ts';
 
@@ -64,10 +65,6 @@ export function createJobRunner(deps: Deps, options: { workerId?: string; pollMs
   const schedules = new Map<string, Schedule>();
   // Only saves repeated no-op inserts; the database decides whether a tick exists.
   const insertedSlots = new Map<string, number>();
-  const running = new Set<Promise<void>>();
-  let timer: NodeJS.Timeout | null = null;
-  let polling: Promise<void> | null = null;
-  let stopped = true;
 
   function maxAttemptsOf(name: string): number {
     const definition = definitions.get(name);
@@ -124,23 +121,17 @@ export function createJobRunner(deps: Deps, options: { workerId?: string; pollMs
   async function poll(): Promise<void> {
     try {
       await insertTicks(deps.clock.now());
-      while (!stopped && running.size < MAX_CONCURRENT) {
+      while (!poller.stopped && poller.inFlight < MAX_CONCURRENT) {
         const job = await claim();
         if (!job) break;
-        const run = execute(job).finally(() => running.delete(run));
-        running.add(run);
+        poller.track(execute(job));
       }
     } catch (error) {
       logger.error({ err: error }, 'job poll failed');
     }
   }
 
-  function loop(): void {
-    polling = poll().finally(() => {
-      polling = null;
-      if (!stopped) timer = setTimeout(loop, pollMs);
-    });
-  }
+  const poller = createPoller(poll, pollMs);
 
   const runner: JobRunner = {
     define(definition) {
@@ -159,17 +150,8 @@ export function createJobRunner(deps: Deps, options: { workerId?: string; pollMs
       await insertJob(db, job, now);
       return job.id;
     },
-    start() {
-      if (!stopped) return;
-      stopped = false;
-      loop();
-    },
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await polling;
-      await Promise.allSettled([...running]);
-    },
+    start: () => poller.start(),
+    stop: () => poller.stop(),
     async runDueOnce() {
       await insertTicks(deps.clock.now());
       let count = 0;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Deps } from '../../deps.ts';
+import { createPoller } from '../../infra/poller.ts';
 import { AppError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import { noteFailure, noteSuccess } from './endpoint-health.ts';
@@ -128,45 +129,24 @@ export interface DeliveryWorker {
  */
 export function createDeliveryWorker(deps: Deps, options: { pollMs?: number } = {}): DeliveryWorker {
   const pollMs = options.pollMs ?? 1000;
-  const inFlight = new Set<Promise<void>>();
-  let timer: NodeJS.Timeout | null = null;
-  let polling: Promise<void> | null = null;
-  let stopped = true;
 
   async function poll(): Promise<void> {
     try {
-      const free = MAX_IN_FLIGHT - inFlight.size;
+      const free = MAX_IN_FLIGHT - poller.inFlight;
       if (free <= 0) return;
       const claimed = await claimDueDeliveries(deps.db, deps.clock.now(), DELIVERY_LEASE_MS, free);
       for (const delivery of claimed) {
-        const attempt = attemptDelivery(deps, delivery)
-          .catch((error: unknown) => deps.logger.error({ err: error, deliveryId: delivery.id }, 'could not record a webhook attempt'))
-          .finally(() => inFlight.delete(attempt));
-        inFlight.add(attempt);
+        poller.track(
+          attemptDelivery(deps, delivery).catch((error: unknown) =>
+            deps.logger.error({ err: error, deliveryId: delivery.id }, 'could not record a webhook attempt'),
+          ),
+        );
       }
     } catch (error) {
       deps.logger.error({ err: error }, 'webhook delivery poll failed');
     }
   }
 
-  function loop(): void {
-    polling = poll().finally(() => {
-      polling = null;
-      if (!stopped) timer = setTimeout(loop, pollMs);
-    });
-  }
-
-  return {
-    start() {
-      if (!stopped) return;
-      stopped = false;
-      loop();
-    },
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await polling;
-      await Promise.allSettled([...inFlight]);
-    },
-  };
+  const poller = createPoller(poll, pollMs);
+  return { start: () => poller.start(), stop: () => poller.stop() };
 }
