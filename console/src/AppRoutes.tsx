@@ -1,5 +1,6 @@
 import { lazy, Suspense } from 'react';
 import { Navigate, Route, Routes } from 'react-router-dom';
+import { PageErrorBoundary } from './components/PageErrorBoundary.tsx';
 import { PageSpinner } from './components/PageSpinner.tsx';
 import { RequireSession } from './layout/RequireSession.tsx';
 import { WorkspaceLayout } from './layout/WorkspaceLayout.tsx';
@@ -17,25 +18,27 @@ const PlanSettings = lazy(() => import('./pages/plan/PlanSettings.tsx'));
 
 export function AppRoutes() {
   return (
-    <Suspense fallback={<PageSpinner />}>
-      <Routes>
-        <Route path="/sign-in" element={<SignIn />} />
-        <Route path="/invite/:token" element={<AcceptInvitation />} />
-        <Route element={<RequireSession />}>
-          <Route index element={<Home />} />
-          <Route path="/w/:workspaceId" element={<WorkspaceLayout />}>
-            <Route index element={<Navigate to="overview" replace />} />
-            <Route path="overview" element={<Overview />} />
-            <Route path="staff" element={<Staff />} />
-            <Route path="api-keys" element={<ApiKeys />} />
-            <Route path="webhooks" element={<Webhooks />} />
-            <Route path="webhooks/:endpointId" element={<WebhookDeliveries />} />
-            <Route path="audit-log" element={<AuditLog />} />
-            <Route path="plan" element={<PlanSettings />} />
+    <PageErrorBoundary>
+      <Suspense fallback={<PageSpinner />}>
+        <Routes>
+          <Route path="/sign-in" element={<SignIn />} />
+          <Route path="/invite/:token" element={<AcceptInvitation />} />
+          <Route element={<RequireSession />}>
+            <Route index element={<Home />} />
+            <Route path="/w/:workspaceId" element={<WorkspaceLayout />}>
+              <Route index element={<Navigate to="overview" replace />} />
+              <Route path="overview" element={<Overview />} />
+              <Route path="staff" element={<Staff />} />
+              <Route path="api-keys" element={<ApiKeys />} />
+              <Route path="webhooks" element={<Webhooks />} />
+              <Route path="webhooks/:endpointId" element={<WebhookDeliveries />} />
+              <Route path="audit-log" element={<AuditLog />} />
+              <Route path="plan" element={<PlanSettings />} />
+            </Route>
           </Route>
-        </Route>
-        <Route path="*" element={<Navigate to="/" replace />} />
-      </Routes>
-    </Suspense>
+          <Route path="*" element={<Navigate to="/" replace />} />
+        </Routes>
+      </Suspense>
+    </PageErrorBoundary>
   );
 }

@@ -20,6 +20,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
   const [lang, setLangState] = useState<Lang>(detectLang);
   useEffect(() => {
     document.documentElement.lang = lang;
+    document.title = translator(lang)('app.title');
   }, [lang]);
   const value = useMemo<I18n>(() => {
     const format = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' });

@@ -11,6 +11,7 @@ export const LANG_NAMES: Record<Lang, string> = { 'zh-CN': '中文', en: 'Englis
 
 const messages = {
   'app.name': ['joincode', 'joincode'],
+  'app.title': ['joincode console', 'joincode 控制台'],
   'header.language': ['Language', '语言'],
 
   'action.back': ['Back', '返回'],
@@ -20,6 +21,7 @@ const messages = {
   'action.loadMore': ['Load more', '加载更多'],
   'action.more': ['More', '更多'],
   'action.refresh': ['Refresh', '刷新'],
+  'action.reload': ['Reload the page', '重新加载页面'],
   'action.remove': ['Remove', '移除'],
   'action.reset': ['Reset', '重置'],
   'action.retry': ['Try again', '重试'],
@@ -38,6 +40,8 @@ const messages = {
 
   'error.network': ['The server cannot be reached. Check your connection and try again.', '无法连接服务器，请检查网络后重试。'],
   'error.unexpected': ['Something unexpected went wrong.', '发生了意外错误。'],
+  'error.pageFailed': ['This page stopped working', '页面出错了'],
+  'error.pageFailedHint': ['Reloading usually helps, for example after joincode was upgraded.', '重新加载通常可以解决，例如在 joincode 升级之后。'],
   'error.loadFailed': ['Could not load this page', '页面加载失败'],
   'error.forbiddenTitle': ['Your role does not allow this', '你的角色无权访问此内容'],
   'error.forbiddenSection': ['Ask an owner of this workspace for a role with access.', '请联系该工作区的所有者为你分配有权限的角色。'],
@@ -93,7 +97,7 @@ const messages = {
 
   'overview.yourRole': ['Your role', '你的角色'],
   'overview.activityTitle': ['Changes per day, last 14 days', '近 14 天每日变更'],
-  'overview.activityTotal': ['{count} changes in the audit log', '审计日志中共 {count} 条变更'],
+  'overview.activityTotal': ['{count} changes in the last 14 days', '近 14 天共 {count} 条变更'],
   'overview.activityTruncated': ['Latest {count} changes (older days may be incomplete)', '最近 {count} 条变更（较早日期可能不完整）'],
   'overview.activityForbidden': ['Your role cannot read the audit log, so there is no activity chart.', '你的角色无权查看审计日志，因此无法显示活动图表。'],
   'overview.changes': ['Changes', '变更数'],
@@ -150,6 +154,7 @@ const messages = {
   'webhooks.endpoint': ['Endpoint', '端点'],
   'webhooks.url': ['URL', 'URL'],
   'webhooks.eventTypes': ['Event types', '事件类型'],
+  'webhooks.allEvents': ['Every event type, including ones added later', '全部事件类型，包括以后新增的'],
   'webhooks.deliveries': ['Deliveries', '投递记录'],
   'webhooks.statusActive': ['Active', '启用'],
   'webhooks.statusDisabled': ['Disabled', '停用'],

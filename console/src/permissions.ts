@@ -13,7 +13,7 @@ const readers: Record<Section, readonly Role[]> = {
   staff: ['owner', 'admin'],
   'api-keys': ['owner', 'admin'],
   webhooks: ['owner', 'admin'],
-  'audit-log': ['owner', 'admin'],
+  'audit-log': ['owner', 'admin', 'analyst'],
   plan: ['owner', 'admin'],
 };
 

@@ -1,5 +1,6 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { SecretKey } from '../config.ts';
+import { deriveKey } from './keys.ts';
 
 /**
  * Authenticated encryption (AES-256-GCM) for values joincode must store but not expose, such as
@@ -12,10 +13,6 @@ export interface Sealer {
   open(sealed: string): string | null;
 }
 
-function derive(key: Buffer, purpose: string): Buffer {
-  return Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), `joincode:${purpose}`, 32));
-}
-
 /** Decodes base64url only in its one canonical spelling, so no two texts open to the same value. */
 function canonicalBase64url(text: string): Buffer | null {
   const bytes = Buffer.from(text, 'base64url');
@@ -23,7 +20,7 @@ function canonicalBase64url(text: string): Buffer | null {
 }
 
 export function createSealer(ring: SecretKey[], purpose: string): Sealer {
-  const keys = new Map(ring.map((k) => [k.id, derive(k.key, purpose)]));
+  const keys = new Map(ring.map((k) => [k.id, deriveKey(k.key, purpose)]));
   const [newest] = ring;
   if (!newest) throw new Error('the key ring is empty');
   const sealingKey = keys.get(newest.id)!;

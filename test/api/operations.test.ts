@@ -58,3 +58,26 @@ describe('readiness when Redis is gone', () => {
     }
   });
 });
+
+describe('the console at /console/', () => {
+  test('given the built console, when pages and assets are asked for, then the shell is served for app paths and missing assets are 404', async () => {
+    const server = await startTestServer('sqlite');
+    try {
+      const client = new Client(server.url);
+      const bare = await client.get('/console');
+      assert.equal(bare.status, 302);
+      assert.equal(bare.headers.get('location'), '/console/');
+      for (const path of ['/console/', '/console/sign-in', '/console/w/01ARZ3NDEKTSV4RRFFQ69G5FAV/staff']) {
+        const page = await client.get(path);
+        assert.equal(page.status, 200, path);
+        assert.match(page.text, /<div id="root">/);
+        assert.equal(page.headers.get('cache-control'), 'no-cache');
+      }
+      const missing = await client.get('/console/assets/old-build-123.js');
+      assert.equal(missing.status, 404);
+      assert.equal(missing.body.code, 'not_found');
+    } finally {
+      await server.stop();
+    }
+  });
+});

@@ -90,6 +90,7 @@ async function send(method: string, path: string, options: RequestOptions): Prom
 
 async function refreshCsrfToken(): Promise<boolean> {
   const response = await send('GET', '/auth/session', {});
+  if (response.status === 401) unauthenticatedHandler?.();
   if (!response.ok) return false;
   const session = (await response.json()) as { csrfToken: string };
   csrfToken = session.csrfToken;

@@ -1,7 +1,6 @@
 import { CopyOutlined } from '@ant-design/icons';
-import { Alert, Button, Input, Modal, Space } from 'antd';
+import { Alert, Button, Input, Modal, Space, type GetRef } from 'antd';
 import { useRef } from 'react';
-import type { InputRef } from 'antd';
 import { useFeedback } from '../feedback.ts';
 import { useI18n } from '../I18nProvider.tsx';
 
@@ -17,7 +16,7 @@ interface Props {
 export function SecretModal({ title, value, warning, onClose }: Props) {
   const { t } = useI18n();
   const feedback = useFeedback();
-  const input = useRef<InputRef>(null);
+  const input = useRef<GetRef<typeof Input.TextArea>>(null);
 
   const copy = async () => {
     if (!value) return;
@@ -25,7 +24,7 @@ export function SecretModal({ title, value, warning, onClose }: Props) {
       await navigator.clipboard.writeText(value);
     } catch {
       // No Clipboard API outside secure contexts (plain HTTP on a LAN address): select and copy.
-      input.current?.select();
+      input.current?.resizableTextArea?.textArea.select();
       if (!document.execCommand('copy')) return feedback.warn(t('secret.copyFailed'));
     }
     feedback.done(t('secret.copied'));
@@ -45,12 +44,18 @@ export function SecretModal({ title, value, warning, onClose }: Props) {
     >
       <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
         <Alert type="warning" showIcon title={warning} />
-        <Space.Compact style={{ width: '100%' }}>
-          <Input ref={input} readOnly value={value ?? ''} data-testid="secret-value" style={{ fontFamily: 'monospace' }} />
-          <Button icon={<CopyOutlined />} onClick={() => void copy()} data-testid="secret-copy">
-            {t('secret.copy')}
-          </Button>
-        </Space.Compact>
+        <Input.TextArea
+          ref={input}
+          readOnly
+          autoSize
+          value={value ?? ''}
+          onFocus={(event) => event.currentTarget.select()}
+          data-testid="secret-value"
+          style={{ fontFamily: 'monospace', wordBreak: 'break-all' }}
+        />
+        <Button icon={<CopyOutlined />} onClick={() => void copy()} data-testid="secret-copy">
+          {t('secret.copy')}
+        </Button>
       </Space>
     </Modal>
   );

@@ -8,7 +8,8 @@ import {
 } from '@ant-design/icons';
 import { Button, Flex, Layout, Menu, Result, theme } from 'antd';
 import { Suspense, type ReactNode } from 'react';
-import { Link, Outlet, useLocation, useParams } from 'react-router-dom';
+import { Link, Outlet, useLocation, useNavigate, useParams } from 'react-router-dom';
+import { PageErrorBoundary } from '../components/PageErrorBoundary.tsx';
 import { PageSpinner } from '../components/PageSpinner.tsx';
 import { useI18n } from '../I18nProvider.tsx';
 import { canOpen, isSection, SECTIONS, type Section } from '../permissions.ts';
@@ -29,6 +30,7 @@ const icons: Record<Section, ReactNode> = {
 export function WorkspaceLayout() {
   const { t } = useI18n();
   const { token } = theme.useToken();
+  const navigate = useNavigate();
   const { workspaceId } = useParams();
   const { workspaces } = useSignedIn();
   const section = useLocation().pathname.split('/')[3];
@@ -40,9 +42,9 @@ export function WorkspaceLayout() {
         status="404"
         title={t('workspace.notFound')}
         extra={
-          <Link to="/">
-            <Button type="primary">{t('workspace.backHome')}</Button>
-          </Link>
+          <Button type="primary" onClick={() => navigate('/')}>
+            {t('workspace.backHome')}
+          </Button>
         }
       />
     );
@@ -74,9 +76,11 @@ export function WorkspaceLayout() {
             <AppHeader workspace={workspace} section={isSection(section) ? section : 'overview'} />
           </Layout.Header>
           <Layout.Content style={{ padding: 24 }}>
-            <Suspense fallback={<PageSpinner />}>
-              {allowed ? <Outlet /> : <Result status="403" title={t('error.forbiddenTitle')} subTitle={t('error.forbiddenSection')} />}
-            </Suspense>
+            <PageErrorBoundary>
+              <Suspense fallback={<PageSpinner />}>
+                {allowed ? <Outlet /> : <Result status="403" title={t('error.forbiddenTitle')} subTitle={t('error.forbiddenSection')} />}
+              </Suspense>
+            </PageErrorBoundary>
           </Layout.Content>
         </Layout>
       </Layout>

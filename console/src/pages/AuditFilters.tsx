@@ -1,4 +1,4 @@
-import { Button, DatePicker, Form, Input, Select } from 'antd';
+import { Button, DatePicker, Form, Input, Select, Space } from 'antd';
 import type { GetProps } from 'antd';
 import { api, workspacePath } from '../api/client.ts';
 import type { ApiKey, Page, StaffMember } from '../api/types.ts';
@@ -59,7 +59,7 @@ export function AuditFilters({ onChange }: { onChange: (filter: AuditFilter) => 
   return (
     <Form form={form} layout="inline" onFinish={apply} style={{ rowGap: 12, marginBottom: 16 }}>
       <Form.Item name="action">
-        <Input placeholder={t('audit.action')} allowClear style={{ width: 180 }} data-testid="audit-action" />
+        <Input placeholder={t('audit.action')} allowClear style={{ width: 150 }} data-testid="audit-action" />
       </Form.Item>
       <Form.Item name="actorId">
         <Select
@@ -67,27 +67,29 @@ export function AuditFilters({ onChange }: { onChange: (filter: AuditFilter) => 
           options={actorOptions}
           allowClear
           showSearch={{ optionFilterProp: 'label' }}
-          style={{ width: 240 }}
+          style={{ width: 200 }}
           data-testid="audit-actor"
         />
       </Form.Item>
       <Form.Item name="targetType">
-        <Input placeholder={t('audit.targetType')} allowClear style={{ width: 160 }} />
+        <Input placeholder={t('audit.targetType')} allowClear style={{ width: 140 }} />
       </Form.Item>
       <Form.Item name="range">
         <DatePicker.RangePicker />
       </Form.Item>
-      <Button type="primary" htmlType="submit" data-testid="audit-apply">
-        {t('action.search')}
-      </Button>
-      <Button
-        onClick={() => {
-          form.resetFields();
-          onChange({});
-        }}
-      >
-        {t('action.reset')}
-      </Button>
+      <Space>
+        <Button type="primary" htmlType="submit" data-testid="audit-apply">
+          {t('action.search')}
+        </Button>
+        <Button
+          onClick={() => {
+            form.resetFields();
+            onChange({});
+          }}
+        >
+          {t('action.reset')}
+        </Button>
+      </Space>
     </Form>
   );
 }

@@ -21,7 +21,7 @@ export default function AuditLog() {
   );
 
   const columns: TableColumnsType<AuditEntry> = [
-    { title: t('audit.time'), key: 'time', render: (_, e) => formatTime(e.createdAt), width: 180 },
+    { title: t('audit.time'), key: 'time', render: (_, e) => <span style={{ whiteSpace: 'nowrap' }}>{formatTime(e.createdAt)}</span> },
     {
       title: t('audit.actor'),
       key: 'actor',
@@ -55,6 +55,7 @@ export default function AuditLog() {
             dataSource={entries.items}
             loading={entries.loading}
             pagination={false}
+            size="middle"
             scroll={{ x: true }}
             expandable={{
               expandedRowRender: (e) => (

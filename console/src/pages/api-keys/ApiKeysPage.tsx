@@ -43,7 +43,7 @@ export default function ApiKeysPage() {
 
   const columns: TableColumnsType<ApiKey> = [
     { title: t('common.name'), dataIndex: 'name', key: 'name' },
-    { title: t('apiKeys.prefix'), key: 'prefix', render: (_, k) => <Typography.Text code>{k.prefix}</Typography.Text> },
+    { title: t('apiKeys.prefix'), key: 'prefix', render: (_, k) => <Typography.Text code style={{ whiteSpace: 'nowrap' }}>{k.prefix}</Typography.Text> },
     { title: t('apiKeys.scopes'), key: 'scopes', render: (_, k) => tags(k.scopes) },
     {
       title: t('apiKeys.ipAllowList'),

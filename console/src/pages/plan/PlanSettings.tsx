@@ -1,5 +1,5 @@
 import { Alert, Button, Card, Form, Input, InputNumber, Select, Switch } from 'antd';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { api, workspacePath } from '../../api/client.ts';
 import type { Plan, PlanDefaults, PlanLimits, Workspace } from '../../api/types.ts';
 import { ErrorResult } from '../../components/ErrorResult.tsx';
@@ -35,10 +35,6 @@ export default function PlanSettings() {
   const [saving, setSaving] = useState(false);
   const plan = Form.useWatch('plan', form);
   const defaults = plans.data?.items.find((p) => p.plan === plan)?.limits;
-
-  useEffect(() => {
-    if (workspace.data) form.setFieldsValue(workspace.data);
-  }, [workspace.data, form]);
 
   const choosePlan = (next: Plan) => {
     const limits = plans.data?.items.find((p) => p.plan === next)?.limits;
@@ -77,38 +73,46 @@ export default function PlanSettings() {
       <PageHeader title={t('nav.plan')} />
       {!editable && <Alert type="info" showIcon title={t('plan.ownerOnly')} style={{ marginBottom: 16 }} />}
       <Card loading={!workspace.data || !plans.data} style={{ maxWidth: 720 }}>
-        <Form form={form} layout="vertical" disabled={!editable} onFinish={(values) => void save(values)}>
-          <Form.Item name="name" label={t('workspace.name')} rules={[{ required: true, whitespace: true, max: 100 }]}>
-            <Input data-testid="plan-workspace-name" />
-          </Form.Item>
-          <Form.Item name="plan" label={t('plan.plan')} extra={editable ? t('plan.planHint') : undefined}>
-            <Select options={PLANS.map((p) => ({ value: p, label: t(`plan.${p}`) }))} onChange={choosePlan} data-testid="plan-select" />
-          </Form.Item>
-          {nullable('maxCodeValidityHours', t('plan.maxCodeValidityHours'), t('plan.permanent'))}
-          {nullable('scansPerCodePerDay', t('plan.scansPerCodePerDay'), t('plan.unlimited'))}
-          <Form.Item
-            name={['limits', 'memberCapPerGroup']}
-            label={t('plan.memberCapPerGroup')}
-            rules={[{ required: true }]}
-            extra={defaultHint(defaults?.memberCapPerGroup, '')}
+        {workspace.data && plans.data && (
+          <Form
+            form={form}
+            layout="vertical"
+            initialValues={workspace.data}
+            disabled={!editable}
+            onFinish={(values) => void save(values)}
           >
-            <InputNumber min={1} precision={0} style={{ width: 160 }} data-testid="limit-memberCapPerGroup" />
-          </Form.Item>
-          {nullable('inviteCodesPerOwnerPerDay', t('plan.inviteCodesPerOwnerPerDay'), t('plan.unlimited'))}
-          <Form.Item
-            name={['limits', 'apiAccess']}
-            label={t('plan.apiAccess')}
-            valuePropName="checked"
-            extra={defaultHint(defaults?.apiAccess, '')}
-          >
-            <Switch data-testid="limit-apiAccess" />
-          </Form.Item>
-          {editable && (
-            <Button type="primary" htmlType="submit" loading={saving} data-testid="plan-save">
-              {t('action.save')}
-            </Button>
-          )}
-        </Form>
+            <Form.Item name="name" label={t('workspace.name')} rules={[{ required: true, whitespace: true, max: 100 }]}>
+              <Input data-testid="plan-workspace-name" />
+            </Form.Item>
+            <Form.Item name="plan" label={t('plan.plan')} extra={editable ? t('plan.planHint') : undefined}>
+              <Select options={PLANS.map((p) => ({ value: p, label: t(`plan.${p}`) }))} onChange={choosePlan} data-testid="plan-select" />
+            </Form.Item>
+            {nullable('maxCodeValidityHours', t('plan.maxCodeValidityHours'), t('plan.permanent'))}
+            {nullable('scansPerCodePerDay', t('plan.scansPerCodePerDay'), t('plan.unlimited'))}
+            <Form.Item
+              name={['limits', 'memberCapPerGroup']}
+              label={t('plan.memberCapPerGroup')}
+              rules={[{ required: true }]}
+              extra={defaultHint(defaults?.memberCapPerGroup, '')}
+            >
+              <InputNumber min={1} precision={0} style={{ width: 160 }} data-testid="limit-memberCapPerGroup" />
+            </Form.Item>
+            {nullable('inviteCodesPerOwnerPerDay', t('plan.inviteCodesPerOwnerPerDay'), t('plan.unlimited'))}
+            <Form.Item
+              name={['limits', 'apiAccess']}
+              label={t('plan.apiAccess')}
+              valuePropName="checked"
+              extra={defaultHint(defaults?.apiAccess, '')}
+            >
+              <Switch data-testid="limit-apiAccess" />
+            </Form.Item>
+            {editable && (
+              <Button type="primary" htmlType="submit" loading={saving} data-testid="plan-save">
+                {t('action.save')}
+              </Button>
+            )}
+          </Form>
+        )}
       </Card>
     </>
   );

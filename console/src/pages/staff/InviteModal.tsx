@@ -50,6 +50,7 @@ export function InviteModal({ open, onClose, onInvited }: Props) {
       onOk={() => form.submit()}
       onCancel={onClose}
       confirmLoading={saving}
+      okButtonProps={{ 'data-testid': 'invite-submit' }}
     >
       <Form form={form} layout="vertical" initialValues={{ role: 'moderator' }} onFinish={(values) => void submit(values)}>
         <Form.Item name="email" label={t('common.email')} rules={[{ required: true, type: 'email' }]}>

@@ -69,7 +69,7 @@ export function WebhookFormModal({ open, endpoint, onClose, onSaved }: Props) {
         <Form.Item name="url" label={t('webhooks.url')} rules={[{ required: true, type: 'url' }]}>
           <Input placeholder="https://example.com/hooks/joincode" data-testid="webhook-url" />
         </Form.Item>
-        <Form.Item name="description" label={t('common.description')} rules={[{ max: 200 }]}>
+        <Form.Item name="description" label={t('common.description')} rules={[{ max: 500 }]}>
           <Input data-testid="webhook-description" />
         </Form.Item>
         <Form.Item
@@ -82,7 +82,11 @@ export function WebhookFormModal({ open, endpoint, onClose, onSaved }: Props) {
           <Select
             mode="multiple"
             loading={eventTypes.loading}
-            options={(eventTypes.data?.items ?? []).map((e) => ({ value: e.type, label: e.type, description: e.description }))}
+            options={[
+              // The server also accepts "*": every event type, including ones added in later versions.
+              { value: '*', label: '*', description: t('webhooks.allEvents') },
+              ...(eventTypes.data?.items ?? []).map((e) => ({ value: e.type, label: e.type, description: e.description })),
+            ]}
             optionRender={(option) => (
               <div>
                 <div>{option.data.label}</div>

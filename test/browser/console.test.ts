@@ -1,0 +1,104 @@
+// The console in a real browser against the real service: sign in, give the workspace a plan with
+// API access, create an API key in the UI, and prove the secret shown once really authenticates.
+// Needs `npm run build:console` first and /usr/bin/chromium (never downloaded).
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+import { runCli, spawnServer, type ServerProcess } from '../harness/process.ts';
+
+const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const CHROMIUM = '/usr/bin/chromium';
+const CONSOLE_INDEX = path.join(REPO_ROOT, 'console/dist/index.html');
+const SCREENSHOT = path.join(REPO_ROOT, 'test-artifacts/console-api-key.png');
+const OPERATOR = { email: 'op@example.com', password: 'correct horse battery', name: 'Op', workspace: 'Demo' };
+const hasChromium = existsSync(CHROMIUM);
+
+let server: ServerProcess | undefined;
+let browser: Browser | undefined;
+
+before(async () => {
+  if (!hasChromium) return;
+  assert.ok(existsSync(CONSOLE_INDEX), `${CONSOLE_INDEX} is missing: run \`npm run build:console\` before the browser test`);
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'joincode-console-'));
+  const env = { DATABASE_URL: path.join(dataDir, 'db.sqlite'), DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+  await runCli(
+    ['create-operator', '--email', OPERATOR.email, '--password', OPERATOR.password, '--name', OPERATOR.name, '--workspace', OPERATOR.workspace],
+    env,
+  );
+  server = await spawnServer({ args: ['src/main.ts', 'start'], env, readyPath: '/healthz', tempDir: dataDir });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test('given a signed-in owner, when they create an API key in the console, then the secret shown once authenticates API calls', async (t) => {
+  if (!hasChromium) {
+    const message = `${CHROMIUM} not found: the console browser test did not run (apt-get install -y chromium)`;
+    assert.notEqual(process.env.CI, 'true', message);
+    console.warn(`\n!!! SKIPPED: ${message} !!!\n`);
+    t.skip(message);
+    return;
+  }
+  assert.ok(server && browser);
+  const page = await browser.newPage({ locale: 'en-US', viewport: { width: 1360, height: 860 } });
+  const cspViolations: string[] = [];
+  page.on('console', (message) => {
+    if (message.text().includes('Content Security Policy')) cspViolations.push(message.text());
+  });
+
+  // Signing in from /console/ lands on the operator's workspace.
+  await page.goto(`${server.url}/console/`);
+  await page.getByTestId('sign-in-email').fill(OPERATOR.email);
+  await page.getByTestId('sign-in-password').fill(OPERATOR.password);
+  await page.getByTestId('sign-in-submit').click();
+  await page.waitForURL(/\/console\/w\/[^/]+\/overview$/);
+  const workspaceId = new URL(page.url()).pathname.split('/')[3];
+  assert.ok(workspaceId);
+  await page.getByTestId('overview-name').filter({ hasText: OPERATOR.workspace }).waitFor();
+
+  // A new workspace is on the free plan, which has no API access: move it to Pro.
+  await page.getByTestId('nav-plan').click();
+  await page.getByTestId('plan-select').click();
+  await page.locator('.ant-select-item-option[title="Pro"]').click();
+  assert.equal(await page.getByTestId('limit-apiAccess').getAttribute('aria-checked'), 'true');
+  await page.getByTestId('plan-save').click();
+  await page.getByText('Plan settings saved').waitFor();
+
+  // Create a key that may read the audit log.
+  await page.getByTestId('nav-api-keys').click();
+  await page.waitForURL(/\/api-keys$/);
+  await page.getByTestId('api-key-create').click();
+  await page.getByTestId('api-key-name').fill('Browser test key');
+  await page.getByTestId('api-key-scopes').click();
+  await page.locator('.ant-select-item-option[title="audit:read"]').click();
+  await page.keyboard.press('Escape');
+  await page.getByTestId('api-key-submit').click();
+  const secretBox = page.getByTestId('secret-value');
+  await secretBox.waitFor();
+  const secret = await secretBox.inputValue();
+  assert.ok(secret.length >= 20, `the modal shows a secret, got "${secret}"`);
+  await page.getByTestId('api-key-name').waitFor({ state: 'hidden' });
+  mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
+  await page.screenshot({ path: SCREENSHOT, animations: 'disabled' });
+
+  await page.getByTestId('secret-close').click();
+  await page.getByRole('cell', { name: 'Browser test key' }).waitFor();
+
+  const response = await fetch(`${server.url}/api/v1/workspaces/${workspaceId}/audit-log`, {
+    headers: { authorization: `Bearer ${secret}` },
+  });
+  const body = await response.text();
+  assert.equal(response.status, 200, body);
+  assert.ok(Array.isArray((JSON.parse(body) as { items: unknown }).items));
+  assert.deepEqual(cspViolations, []);
+});
