@@ -17,6 +17,7 @@ import type { AppInstance } from './http/types.ts';
 import { validatorCompiler } from './http/validation.ts';
 import { apiKeyRoutes } from './modules/api-keys/routes.ts';
 import { auditRoutes } from './modules/audit/routes.ts';
+import { groupRoutes } from './modules/groups/routes.ts';
 import { mailRoutes } from './modules/mail/routes.ts';
 import { authRoutes } from './modules/staff/auth-routes.ts';
 import { staffRoutes } from './modules/staff/routes.ts';
@@ -79,6 +80,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Ap
       await auditRoutes(api, deps);
       await mailRoutes(api, deps);
       await webhookRoutes(api, deps);
+      await groupRoutes(api, deps);
     },
     { prefix: '/api/v1' },
   );

@@ -18,6 +18,7 @@ export interface Database {
   jobs: JobTable;
   idempotency_keys: IdempotencyKeyTable;
   mail_outbox: MailOutboxTable;
+  groups: GroupTable;
 }
 
 export interface WorkspaceTable {
@@ -190,3 +191,27 @@ export interface MailOutboxTable {
   sent_at: number | null;
 }
 
+
+export interface GroupTable {
+  id: string;
+  workspace_id: string;
+  /** hosted | external */
+  kind: string;
+  name: string;
+  description: string;
+  /** The operator's promise shown on the landing page (seed: "扫码入群领资料"). */
+  value_statement: string;
+  welcome_text: string;
+  /** A data: URL (PNG or JPEG), small enough to inline into the landing page. */
+  avatar: string | null;
+  capacity: number;
+  /** Kept in step with joins and leaves, so routing decides by actual membership. */
+  member_count: number;
+  /** External groups: which platform the group lives on, and its join link if it has one. */
+  platform: string | null;
+  join_url: string | null;
+  /** active | archived */
+  status: string;
+  created_at: number;
+  updated_at: number;
+}

@@ -12,6 +12,8 @@ export const EVENT_TYPES = {
   'staff.removed': 'A staff member was removed from the workspace',
   'api_key.created': 'An API key was created',
   'api_key.revoked': 'An API key was revoked',
+  'group.created': 'A group was created (by staff, the API, or a live code filling up)',
+  'group.updated': 'A group was edited or archived',
   'webhook.test': 'A test event sent from the console or API',
   'webhook_endpoint.disabled': 'A webhook endpoint was disabled after failing for too long',
 } as const satisfies Record<string, string>;

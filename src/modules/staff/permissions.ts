@@ -18,6 +18,8 @@ export const PERMISSIONS = {
   'webhooks:read': { roles: ['owner', 'admin'], apiKey: true },
   'webhooks:manage': { roles: ['owner', 'admin'], apiKey: true },
   'audit:read': { roles: ['owner', 'admin', 'analyst'], apiKey: true },
+  'groups:read': { roles: everyone, apiKey: true },
+  'groups:manage': { roles: ['owner', 'admin'], apiKey: true },
   'mail:read': { roles: ['owner', 'admin'], apiKey: false },
 } as const satisfies Record<string, { roles: readonly Role[]; apiKey: boolean }>;
 
