@@ -6,23 +6,30 @@ export const POSTGRES_URL = process.env.DATABASE_URL?.startsWith('postgres') ? p
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const IN_CI = process.env.CI === 'true';
 
+let lastError = '';
+
+/** Tries for a while: on a busy machine a first connection can time out or find every slot taken. */
 async function reachable(check: () => Promise<void>): Promise<boolean> {
-  try {
-    await check();
-    return true;
-  } catch {
-    return false;
+  for (let attempt = 1; attempt <= 5; attempt += 1) {
+    try {
+      await check();
+      return true;
+    } catch (error) {
+      lastError = error instanceof Error ? error.message : String(error);
+      await new Promise((resolve) => setTimeout(resolve, attempt * 500));
+    }
   }
+  return false;
 }
 
 async function probePostgres(): Promise<void> {
-  const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 2000 });
+  const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 5000 });
   await client.connect();
   await client.end();
 }
 
 async function probeRedis(): Promise<void> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 2000, retryStrategy: () => null });
+  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 5000, retryStrategy: () => null });
   try {
     await redis.connect();
     await redis.ping();
@@ -32,7 +39,7 @@ async function probeRedis(): Promise<void> {
 }
 
 function unavailable(what: string, url: string): false {
-  const message = `${what} at ${url} is not reachable`;
+  const message = `${what} at ${url} is not reachable (${lastError})`;
   // In CI a missing service is a failure, never a quiet skip.
   if (IN_CI) throw new Error(`${message}, and CI=true requires it`);
   process.stderr.write(`\n*** ${message}: its test suites are SKIPPED. Start it to run them. ***\n\n`);
