@@ -14,6 +14,7 @@ const ApiKeys = lazy(() => import('./pages/api-keys/ApiKeysPage.tsx'));
 const Webhooks = lazy(() => import('./pages/webhooks/WebhooksPage.tsx'));
 const WebhookDeliveries = lazy(() => import('./pages/webhooks/DeliveriesPage.tsx'));
 const AuditLog = lazy(() => import('./pages/AuditLog.tsx'));
+const MailOutbox = lazy(() => import('./pages/mail/MailOutboxPage.tsx'));
 const PlanSettings = lazy(() => import('./pages/plan/PlanSettings.tsx'));
 
 export function AppRoutes() {
@@ -33,6 +34,7 @@ export function AppRoutes() {
               <Route path="webhooks" element={<Webhooks />} />
               <Route path="webhooks/:endpointId" element={<WebhookDeliveries />} />
               <Route path="audit-log" element={<AuditLog />} />
+              <Route path="mail-outbox" element={<MailOutbox />} />
               <Route path="plan" element={<PlanSettings />} />
             </Route>
           </Route>

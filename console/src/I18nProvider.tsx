@@ -2,7 +2,9 @@ import { App as AntApp, ConfigProvider } from 'antd';
 // CommonJS modules: Node semantics (which TypeScript and Vite 8 both apply here) put the locale on `default`.
 import enUS from 'antd/locale/en_US.js';
 import zhCN from 'antd/locale/zh_CN.js';
-import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import dayjs from 'dayjs';
+import 'dayjs/locale/zh-cn.js';
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { detectLang, rememberLang, translator, type Lang, type Translate } from './i18n.ts';
 
 interface I18n {
@@ -15,9 +17,29 @@ interface I18n {
 
 const I18nContext = createContext<I18n | null>(null);
 
-/** Owns the UI language: our dictionary, antd's component locale and date formatting. */
+const DAYJS_LOCALES: Record<Lang, string> = { 'zh-CN': 'zh-cn', en: 'en' };
+
+/**
+ * Date pickers take their texts from antd's locale but month and weekday names, and the first day
+ * of the week, from dayjs's global locale, which therefore follows the language too.
+ */
+function useLanguage(): [Lang, (lang: Lang) => void] {
+  const [lang, setLang] = useState<Lang>(() => {
+    const detected = detectLang();
+    dayjs.locale(DAYJS_LOCALES[detected]);
+    return detected;
+  });
+  const choose = useCallback((next: Lang) => {
+    rememberLang(next);
+    dayjs.locale(DAYJS_LOCALES[next]);
+    setLang(next);
+  }, []);
+  return [lang, choose];
+}
+
+/** Owns the UI language: our dictionary, antd's component locale, dayjs's locale and date formatting. */
 export function I18nProvider({ children }: { children: ReactNode }) {
-  const [lang, setLangState] = useState<Lang>(detectLang);
+  const [lang, setLang] = useLanguage();
   useEffect(() => {
     document.documentElement.lang = lang;
     document.title = translator(lang)('app.title');
@@ -26,14 +48,11 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     const format = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' });
     return {
       lang,
-      setLang: (next) => {
-        rememberLang(next);
-        setLangState(next);
-      },
+      setLang,
       t: translator(lang),
       formatTime: (iso) => (iso ? format.format(new Date(iso)) : ''),
     };
-  }, [lang]);
+  }, [lang, setLang]);
   return (
     <I18nContext.Provider value={value}>
       <ConfigProvider locale={lang === 'zh-CN' ? zhCN.default : enUS.default}>

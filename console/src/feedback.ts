@@ -7,7 +7,10 @@ import { useI18n } from './I18nProvider.tsx';
 export function describeError(error: unknown, t: Translate): string {
   if (!(error instanceof ApiError)) return t('error.unexpected');
   if (error.status === 0) return t('error.network');
-  const fields = (error.errors ?? []).map((e) => [e.path, e.message].filter(Boolean).join(' ')).filter(Boolean);
+  const fields = (error.errors ?? [])
+    .map((e) => [`${e.in ?? ''}${e.pointer ?? ''}`, e.message].filter(Boolean).join(' '))
+    // The server's detail already repeats the first field error.
+    .filter((text) => text && !error.detail?.includes(text));
   return [error.title, error.detail, ...fields].filter(Boolean).join(' — ');
 }
 
@@ -19,9 +22,24 @@ export function isForbidden(error: unknown): boolean {
 export function useFeedback() {
   const { message } = App.useApp();
   const { t } = useI18n();
+  const failed = (error: unknown) => void message.error(describeError(error, t));
   return {
-    failed: (error: unknown) => void message.error(describeError(error, t)),
+    failed,
     done: (text: string) => void message.success(text),
     warn: (text: string) => void message.warning(text),
+    /**
+     * Runs an action the user asked for (revoke, replay, …) and toasts how it went; `then` follows
+     * a success, e.g. reloading the list. Never rejects, so a Popconfirm can await it.
+     */
+    run: async (action: () => Promise<unknown>, done: string, then?: () => void): Promise<void> => {
+      try {
+        await action();
+      } catch (error) {
+        failed(error);
+        return;
+      }
+      void message.success(done);
+      then?.();
+    },
   };
 }

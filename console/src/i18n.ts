@@ -72,6 +72,7 @@ const messages = {
   'nav.api-keys': ['API keys', 'API 密钥'],
   'nav.webhooks': ['Webhooks', 'Webhooks'],
   'nav.audit-log': ['Audit log', '审计日志'],
+  'nav.mail-outbox': ['Mail outbox', '邮件发件箱'],
   'nav.plan': ['Plan settings', '套餐设置'],
 
   'role.owner': ['Owner', '所有者'],
@@ -154,6 +155,7 @@ const messages = {
   'webhooks.endpoint': ['Endpoint', '端点'],
   'webhooks.url': ['URL', 'URL'],
   'webhooks.eventTypes': ['Event types', '事件类型'],
+  'webhooks.allEventTypes': ['All event types', '全部事件'],
   'webhooks.allEvents': ['Every event type, including ones added later', '全部事件类型，包括以后新增的'],
   'webhooks.deliveries': ['Deliveries', '投递记录'],
   'webhooks.statusActive': ['Active', '启用'],
@@ -205,6 +207,20 @@ const messages = {
   'audit.targetType': ['Target type', '对象类型'],
   'audit.ip': ['IP', 'IP'],
   'audit.requestId': ['Request ID', '请求 ID'],
+
+  'mail.to': ['To', '收件人'],
+  'mail.subject': ['Subject', '主题'],
+  'mail.sentAt': ['Sent', '发送时间'],
+  'mail.status.development': ['Not sent (development)', '未发送（开发模式）'],
+  'mail.status.queued': ['Queued', '排队中'],
+  'mail.status.sent': ['Sent', '已发送'],
+  'mail.status.failed': ['Failed', '发送失败'],
+  'mail.developmentTitle': ['SMTP_URL is not configured: mails are shown here instead of sent', '未配置 SMTP_URL：邮件不会发出，而是显示在这里'],
+  'mail.developmentHint': [
+    'Nobody receives these mails. Forward an invitation link by hand, or set SMTP_URL and restart joincode to send mail.',
+    '收件人不会收到这些邮件。你可以手动转发邀请链接，或设置 SMTP_URL 并重启 joincode 以发送邮件。',
+  ],
+  'mail.error': ['Sending failed: {error}', '发送失败：{error}'],
 } as const satisfies Record<string, readonly [en: string, zhCN: string]>;
 
 export type MessageKey = keyof typeof messages;

@@ -1,32 +1,40 @@
 import type { Role } from './api/types.ts';
+// The server's own permission table (a dependency-free module), so the console offers exactly what
+// a role may do and cannot drift from it. The server still decides; a 403 is shown gracefully.
+import { PERMISSIONS, ROLES as SERVER_ROLES, type Permission } from '../../src/modules/staff/permissions.ts';
 
-export const ROLES: readonly Role[] = ['owner', 'admin', 'moderator', 'analyst'];
+export const ROLES: readonly Role[] = SERVER_ROLES;
 
-/** The console's pages, as they appear in the URL after /w/:workspaceId/. */
-export const SECTIONS = ['overview', 'staff', 'api-keys', 'webhooks', 'audit-log', 'plan'] as const;
+/** The console's pages, as they appear in the URL after /w/:workspaceId/, in menu order. */
+export const SECTIONS = ['overview', 'staff', 'api-keys', 'webhooks', 'audit-log', 'mail-outbox', 'plan'] as const;
 export type Section = (typeof SECTIONS)[number];
 
-// Mirrors the server's role rules so the console only offers what the role may do; the server
-// still decides, and a 403 is shown gracefully wherever it happens.
-const readers: Record<Section, readonly Role[]> = {
-  overview: ['owner', 'admin', 'moderator', 'analyst'],
-  staff: ['owner', 'admin'],
-  'api-keys': ['owner', 'admin'],
-  webhooks: ['owner', 'admin'],
-  'audit-log': ['owner', 'admin', 'analyst'],
-  plan: ['owner', 'admin'],
+function grants(role: Role, permission: Permission): boolean {
+  return (PERMISSIONS[permission].roles as readonly Role[]).includes(role);
+}
+
+const sectionNeeds: Record<Section, (role: Role) => boolean> = {
+  overview: (role) => grants(role, 'workspace:read'),
+  staff: (role) => grants(role, 'staff:read'),
+  'api-keys': (role) => grants(role, 'api_keys:read'),
+  webhooks: (role) => grants(role, 'webhooks:read'),
+  'audit-log': (role) => grants(role, 'audit:read'),
+  'mail-outbox': (role) => grants(role, 'mail:read'),
+  // Every role may read the plan (workspace:read, and Overview shows it); this settings page is
+  // for the owners who change it and the admins who run the workspace with them.
+  plan: (role) => role === 'owner' || role === 'admin',
 };
 
 export function canOpen(role: Role, section: Section): boolean {
-  return readers[section].includes(role);
+  return sectionNeeds[section](role);
 }
 
 export function canManageStaff(role: Role): boolean {
-  return role === 'owner';
+  return grants(role, 'staff:manage');
 }
 
 export function canEditWorkspace(role: Role): boolean {
-  return role === 'owner';
+  return grants(role, 'workspace:manage');
 }
 
 export function isSection(value: string | undefined): value is Section {

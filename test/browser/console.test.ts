@@ -1,5 +1,6 @@
 // The console in a real browser against the real service: sign in, give the workspace a plan with
-// API access, create an API key in the UI, and prove the secret shown once really authenticates.
+// API access, create an API key in the UI, and prove the secret shown once really authenticates;
+// invite someone and read the invitation in the development mail outbox, in English and Chinese.
 // Needs `npm run build:console` first and /usr/bin/chromium (never downloaded).
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
@@ -7,13 +8,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { runCli, spawnServer, type ServerProcess } from '../harness/process.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CHROMIUM = '/usr/bin/chromium';
 const CONSOLE_INDEX = path.join(REPO_ROOT, 'console/dist/index.html');
-const SCREENSHOT = path.join(REPO_ROOT, 'test-artifacts/console-api-key.png');
+const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
+const SCREENSHOT = path.join(ARTIFACTS, 'console-api-key.png');
 const OPERATOR = { email: 'op@example.com', password: 'correct horse battery', name: 'Op', workspace: 'Demo' };
 const hasChromium = existsSync(CHROMIUM);
 
@@ -101,4 +103,80 @@ test('given a signed-in owner, when they create an API key in the console, then 
   assert.equal(response.status, 200, body);
   assert.ok(Array.isArray((JSON.parse(body) as { items: unknown }).items));
   assert.deepEqual(cspViolations, []);
+});
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), animations: 'disabled' });
+}
+
+test('given an owner without SMTP, when they invite someone, then the invitation mail can be read in the mail outbox (English and Chinese)', async (t) => {
+  if (!hasChromium) {
+    t.skip(`${CHROMIUM} not found`);
+    return;
+  }
+  assert.ok(server && browser);
+  const page = await browser.newPage({ locale: 'en-US', viewport: { width: 1360, height: 860 } });
+  await page.goto(`${server.url}/console/`);
+  await page.getByTestId('sign-in-email').fill(OPERATOR.email);
+  await page.getByTestId('sign-in-password').fill(OPERATOR.password);
+  await page.getByTestId('sign-in-submit').click();
+  await page.waitForURL(/\/overview$/);
+
+  // The server's refusal shows inside the modal, which keeps what was typed.
+  await page.getByTestId('nav-staff').click();
+  await page.getByTestId('invite-open').click();
+  await page.getByTestId('invite-email').fill(OPERATOR.email);
+  await page.getByTestId('invite-submit').click();
+  await page.getByTestId('form-error').filter({ hasText: 'already on the staff' }).waitFor();
+  assert.equal(await page.getByTestId('invite-email').inputValue(), OPERATOR.email);
+  await screenshot(page, 'console-invite-error-en');
+
+  await page.getByTestId('invite-email').fill('new.person@example.com');
+  await page.getByTestId('invite-submit').click();
+  const acceptUrl = await page.getByTestId('secret-value').inputValue();
+  assert.match(acceptUrl, /\/console\/invite\//);
+  await page.getByTestId('secret-close').click();
+  await page.getByRole('cell', { name: 'new.person@example.com' }).waitFor();
+
+  // Without SMTP_URL the mail stays in the outbox, which says so; its link is clickable.
+  await page.getByTestId('nav-mail-outbox').click();
+  await page.getByTestId('mail-development-notice').filter({ hasText: 'SMTP_URL is not configured' }).waitFor();
+  await page.getByRole('cell', { name: /You are invited to/ }).click();
+  const link = page.locator(`a[href="${acceptUrl}"]`);
+  await link.waitFor();
+  assert.equal(await link.getAttribute('target'), '_blank');
+  await screenshot(page, 'console-mail-outbox-en');
+
+  // In Chinese: the menu, the notice, and the date picker's weekdays (dayjs's locale follows).
+  await page.getByTestId('language-switch').click();
+  await page.locator('.ant-select-item-option[title="中文"]').click();
+  await page.getByTestId('mail-development-notice').filter({ hasText: '未配置 SMTP_URL' }).waitFor();
+  await page.getByTestId('nav-mail-outbox').filter({ hasText: '邮件发件箱' }).waitFor();
+  await screenshot(page, 'console-mail-outbox-zh-CN');
+
+  await page.getByTestId('nav-staff').click();
+  await page.getByTestId('invite-open').click();
+  await page.getByTestId('invite-email').fill(OPERATOR.email);
+  await page.getByTestId('invite-submit').click();
+  await page.getByTestId('form-error').waitFor();
+  await screenshot(page, 'console-invite-error-zh-CN');
+  await page.keyboard.press('Escape');
+
+  await page.getByTestId('nav-audit-log').click();
+  await page.locator('.ant-picker-range').click();
+  const weekdays = await page.locator('.ant-picker-dropdown .ant-picker-content thead').first().innerText();
+  assert.match(weekdays, /一\s+二\s+三\s+四\s+五\s+六\s+日/, `Chinese weekdays starting on Monday, got ${weekdays}`);
+  await page.keyboard.press('Escape');
+
+  // "*" reads as "all event types" and stands alone, as the server keeps it.
+  await page.getByTestId('nav-webhooks').click();
+  await page.getByTestId('webhook-create').click();
+  await page.getByTestId('webhook-event-types').click();
+  await page.locator('.ant-select-item-option[title="全部事件"]').click();
+  await page.locator('.ant-select-item-option[title="workspace.created"]').click();
+  await page.keyboard.press('Escape');
+  const chosen = await page.getByTestId('webhook-event-types').locator('.ant-select-selection-item').allInnerTexts();
+  assert.deepEqual(chosen, ['workspace.created']);
+  await page.close();
 });

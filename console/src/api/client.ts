@@ -6,8 +6,10 @@
 
 const BASE = '/api/v1';
 
+/** One entry of a problem's `errors`: where the request was wrong (`in` body/querystring/params, a JSON pointer) and how. */
 export interface FieldError {
-  path?: string;
+  in?: string;
+  pointer?: string;
   message?: string;
 }
 

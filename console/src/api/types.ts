@@ -140,3 +140,16 @@ export interface AuditEntry {
   requestId: string | null;
   createdAt: string;
 }
+
+export type MailStatus = 'development' | 'queued' | 'sent' | 'failed';
+
+export interface Mail {
+  id: string;
+  to: string;
+  subject: string;
+  text: string;
+  status: MailStatus;
+  error: string | null;
+  createdAt: string;
+  sentAt: string | null;
+}

@@ -1,51 +1,39 @@
-import { Form, Input, Modal } from 'antd';
-import { useState } from 'react';
+import { PlusOutlined } from '@ant-design/icons';
+import { Form, Input } from 'antd';
 import { useNavigate } from 'react-router-dom';
 import { api } from '../api/client.ts';
 import type { Workspace } from '../api/types.ts';
-import { useFeedback } from '../feedback.ts';
 import { useI18n } from '../I18nProvider.tsx';
 import { useSession } from '../session.tsx';
+import { FormModal } from './FormModal.tsx';
 
-/** Creates a workspace (the creator becomes its owner) and opens it. */
-export function CreateWorkspaceModal({ open, onClose }: { open: boolean; onClose: () => void }) {
+interface Values {
+  name: string;
+}
+
+/** "Create workspace" and its form: the creator becomes the owner, and the new workspace opens. */
+export function CreateWorkspaceModal({ primary = false }: { primary?: boolean }) {
   const { t } = useI18n();
   const { refresh } = useSession();
-  const feedback = useFeedback();
   const navigate = useNavigate();
-  const [form] = Form.useForm<{ name: string }>();
-  const [saving, setSaving] = useState(false);
 
-  const submit = async ({ name }: { name: string }) => {
-    setSaving(true);
-    try {
-      const workspace = await api.post<Workspace>('/workspaces', { name: name.trim() });
-      await refresh();
-      onClose();
-      form.resetFields();
-      navigate(`/w/${workspace.id}/overview`);
-    } catch (error) {
-      feedback.failed(error);
-    } finally {
-      setSaving(false);
-    }
+  const submit = async ({ name }: Values) => {
+    const workspace = await api.post<Workspace>('/workspaces', { name: name.trim() });
+    await refresh();
+    navigate(`/w/${workspace.id}/overview`);
   };
 
   return (
-    <Modal
-      open={open}
+    <FormModal<Values>
+      trigger={{ icon: <PlusOutlined />, primary, testId: 'workspace-create' }}
       title={t('workspace.create')}
       okText={t('action.create')}
-      onOk={() => form.submit()}
-      onCancel={onClose}
-      confirmLoading={saving}
-      okButtonProps={{ 'data-testid': 'workspace-create-submit' }}
+      onSubmit={submit}
+      submitTestId="workspace-create-submit"
     >
-      <Form form={form} layout="vertical" onFinish={(values) => void submit(values)}>
-        <Form.Item name="name" label={t('workspace.name')} rules={[{ required: true, whitespace: true, max: 100 }]}>
-          <Input autoFocus data-testid="workspace-name" />
-        </Form.Item>
-      </Form>
-    </Modal>
+      <Form.Item name="name" label={t('workspace.name')} rules={[{ required: true, whitespace: true, max: 100 }]}>
+        <Input autoFocus data-testid="workspace-name" />
+      </Form.Item>
+    </FormModal>
   );
 }

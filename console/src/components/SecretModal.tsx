@@ -1,6 +1,6 @@
 import { CopyOutlined } from '@ant-design/icons';
 import { Alert, Button, Input, Modal, Space, type GetRef } from 'antd';
-import { useRef } from 'react';
+import { useRef, useState, type ReactNode } from 'react';
 import { useFeedback } from '../feedback.ts';
 import { useI18n } from '../I18nProvider.tsx';
 
@@ -59,4 +59,13 @@ export function SecretModal({ title, value, warning, onClose }: Props) {
       </Space>
     </Modal>
   );
+}
+
+/**
+ * A SecretModal with its own state, for pages that receive secrets: `show(value)` opens it, and
+ * `modal` is rendered once in the page.
+ */
+export function useSecretModal(title: string, warning: string): { show: (value: string) => void; modal: ReactNode } {
+  const [value, setValue] = useState<string | null>(null);
+  return { show: setValue, modal: <SecretModal title={title} value={value} warning={warning} onClose={() => setValue(null)} /> };
 }

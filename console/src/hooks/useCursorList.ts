@@ -1,5 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { api } from '../api/client.ts';
 import type { Page } from '../api/types.ts';
+
+const PAGE_SIZE = 50;
 
 export interface CursorList<T> {
   items: T[];
@@ -64,4 +67,11 @@ export function useCursorList<T>(key: string, fetchPage: (cursor: string | null)
     loadMore: () => load(state.nextCursor),
     reload: () => load(null),
   };
+}
+
+type Filter = Record<string, string | undefined>;
+
+/** useCursorList over a paginated GET of the API: `path` with `filter` as query parameters. */
+export function useApiList<T>(path: string, filter: Filter = {}): CursorList<T> {
+  return useCursorList(`${path}?${JSON.stringify(filter)}`, (cursor) => api.get<Page<T>>(path, { ...filter, cursor, limit: PAGE_SIZE }));
 }

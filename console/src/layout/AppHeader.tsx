@@ -1,6 +1,4 @@
-import { PlusOutlined } from '@ant-design/icons';
-import { Button, Flex, Select, Space } from 'antd';
-import { useState } from 'react';
+import { Flex, Select, Space } from 'antd';
 import { useNavigate } from 'react-router-dom';
 import type { WorkspaceMembership } from '../api/types.ts';
 import { CreateWorkspaceModal } from '../components/CreateWorkspaceModal.tsx';
@@ -15,7 +13,6 @@ export function AppHeader({ workspace, section }: { workspace: WorkspaceMembersh
   const { t } = useI18n();
   const { workspaces } = useSignedIn();
   const navigate = useNavigate();
-  const [creating, setCreating] = useState(false);
 
   const switchTo = (id: string) => {
     const target = workspaces.find((w) => w.id === id);
@@ -36,15 +33,12 @@ export function AppHeader({ workspace, section }: { workspace: WorkspaceMembersh
           data-testid="workspace-switcher"
           style={{ minWidth: 220 }}
         />
-        <Button icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="workspace-create">
-          {t('workspace.create')}
-        </Button>
+        <CreateWorkspaceModal />
       </Space>
       <Space>
         <LanguageSwitch />
         <UserMenu />
       </Space>
-      <CreateWorkspaceModal open={creating} onClose={() => setCreating(false)} />
     </Flex>
   );
 }

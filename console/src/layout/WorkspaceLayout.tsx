@@ -3,6 +3,7 @@ import {
   AuditOutlined,
   DashboardOutlined,
   KeyOutlined,
+  MailOutlined,
   SettingOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
@@ -23,6 +24,7 @@ const icons: Record<Section, ReactNode> = {
   'api-keys': <KeyOutlined />,
   webhooks: <ApiOutlined />,
   'audit-log': <AuditOutlined />,
+  'mail-outbox': <MailOutlined />,
   plan: <SettingOutlined />,
 };
 

@@ -6,13 +6,14 @@ import { useResource } from '../hooks/useResource.ts';
 import { useI18n } from '../I18nProvider.tsx';
 import { useWorkspace } from '../workspace.ts';
 
-export interface AuditFilter {
+// A type, not an interface: it is used as a query-string record.
+export type AuditFilter = {
   action?: string;
   actorId?: string;
   targetType?: string;
   since?: string;
   until?: string;
-}
+};
 
 type Range = GetProps<typeof DatePicker.RangePicker>['value'];
 

@@ -1,12 +1,11 @@
-import { Table, Tag, Typography } from 'antd';
+import { Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useState } from 'react';
-import { api, workspacePath } from '../api/client.ts';
-import type { AuditEntry, Page } from '../api/types.ts';
-import { ErrorResult } from '../components/ErrorResult.tsx';
-import { LoadMore } from '../components/LoadMore.tsx';
+import { workspacePath } from '../api/client.ts';
+import type { AuditEntry } from '../api/types.ts';
+import { CursorTable } from '../components/CursorTable.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
-import { useCursorList } from '../hooks/useCursorList.ts';
+import { useApiList } from '../hooks/useCursorList.ts';
 import { useI18n } from '../I18nProvider.tsx';
 import { useWorkspace } from '../workspace.ts';
 import { AuditFilters, type AuditFilter } from './AuditFilters.tsx';
@@ -15,10 +14,7 @@ export default function AuditLog() {
   const { t, formatTime } = useI18n();
   const workspace = useWorkspace();
   const [filter, setFilter] = useState<AuditFilter>({});
-  const path = workspacePath(workspace.id, 'audit-log');
-  const entries = useCursorList(`${path}?${JSON.stringify(filter)}`, (cursor) =>
-    api.get<Page<AuditEntry>>(path, { ...filter, cursor, limit: 50 }),
-  );
+  const entries = useApiList<AuditEntry>(workspacePath(workspace.id, 'audit-log'), filter);
 
   const columns: TableColumnsType<AuditEntry> = [
     { title: t('audit.time'), key: 'time', render: (_, e) => <span style={{ whiteSpace: 'nowrap' }}>{formatTime(e.createdAt)}</span> },
@@ -45,34 +41,23 @@ export default function AuditLog() {
     <>
       <PageHeader title={t('nav.audit-log')} />
       <AuditFilters onChange={setFilter} />
-      {entries.error ? (
-        <ErrorResult error={entries.error} onRetry={entries.reload} />
-      ) : (
-        <>
-          <Table
-            rowKey="id"
-            columns={columns}
-            dataSource={entries.items}
-            loading={entries.loading}
-            pagination={false}
-            size="middle"
-            scroll={{ x: true }}
-            expandable={{
-              expandedRowRender: (e) => (
-                <>
-                  {e.requestId && (
-                    <Typography.Paragraph type="secondary">
-                      {t('audit.requestId')}: <Typography.Text copyable>{e.requestId}</Typography.Text>
-                    </Typography.Paragraph>
-                  )}
-                  <pre style={{ margin: 0, whiteSpace: 'pre-wrap' }}>{JSON.stringify(e.details, null, 2)}</pre>
-                </>
-              ),
-            }}
-          />
-          <LoadMore hasMore={entries.hasMore} loading={entries.loading} onClick={entries.loadMore} />
-        </>
-      )}
+      <CursorTable
+        list={entries}
+        columns={columns}
+        size="middle"
+        expandable={{
+          expandedRowRender: (e) => (
+            <>
+              {e.requestId && (
+                <Typography.Paragraph type="secondary">
+                  {t('audit.requestId')}: <Typography.Text copyable>{e.requestId}</Typography.Text>
+                </Typography.Paragraph>
+              )}
+              <pre style={{ margin: 0, whiteSpace: 'pre-wrap' }}>{JSON.stringify(e.details, null, 2)}</pre>
+            </>
+          ),
+        }}
+      />
     </>
   );
 }

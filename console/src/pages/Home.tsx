@@ -1,5 +1,4 @@
-import { Button, Flex, Result } from 'antd';
-import { useState } from 'react';
+import { Flex, Result } from 'antd';
 import { Navigate } from 'react-router-dom';
 import { CreateWorkspaceModal } from '../components/CreateWorkspaceModal.tsx';
 import { LanguageSwitch } from '../components/LanguageSwitch.tsx';
@@ -11,7 +10,6 @@ import { useSignedIn } from '../session.tsx';
 export function Home() {
   const { t } = useI18n();
   const { workspaces } = useSignedIn();
-  const [creating, setCreating] = useState(false);
   const first = workspaces[0];
   if (first) return <Navigate to={`/w/${first.id}/overview`} replace />;
 
@@ -25,13 +23,8 @@ export function Home() {
         status="info"
         title={t('home.noWorkspace')}
         subTitle={t('home.noWorkspaceHint')}
-        extra={
-          <Button type="primary" onClick={() => setCreating(true)} data-testid="workspace-create">
-            {t('workspace.create')}
-          </Button>
-        }
+        extra={<CreateWorkspaceModal primary />}
       />
-      <CreateWorkspaceModal open={creating} onClose={() => setCreating(false)} />
     </>
   );
 }

@@ -1,8 +1,9 @@
-import { Button, Popconfirm, Table, Tag } from 'antd';
+import { Tag } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { api, workspacePath } from '../../api/client.ts';
 import type { Invitation, InvitationStatus } from '../../api/types.ts';
-import { LoadMore } from '../../components/LoadMore.tsx';
+import { ConfirmButton } from '../../components/ConfirmButton.tsx';
+import { CursorTable } from '../../components/CursorTable.tsx';
 import { useFeedback } from '../../feedback.ts';
 import type { CursorList } from '../../hooks/useCursorList.ts';
 import { useI18n } from '../../I18nProvider.tsx';
@@ -20,15 +21,8 @@ export function InvitationsTable({ list, manage }: { list: CursorList<Invitation
   const workspace = useWorkspace();
   const feedback = useFeedback();
 
-  const revoke = async (invitation: Invitation) => {
-    try {
-      await api.delete(workspacePath(workspace.id, 'invitations', invitation.id));
-      feedback.done(t('staff.invitationRevoked'));
-      list.reload();
-    } catch (error) {
-      feedback.failed(error);
-    }
-  };
+  const revoke = (invitation: Invitation) =>
+    feedback.run(() => api.delete(workspacePath(workspace.id, 'invitations', invitation.id)), t('staff.invitationRevoked'), list.reload);
 
   const columns: TableColumnsType<Invitation> = [
     { title: t('common.email'), dataIndex: 'email', key: 'email' },
@@ -41,25 +35,12 @@ export function InvitationsTable({ list, manage }: { list: CursorList<Invitation
     { title: t('common.created'), key: 'created', render: (_, i) => formatTime(i.createdAt) },
     { title: t('staff.expires'), key: 'expires', render: (_, i) => formatTime(i.expiresAt) },
   ];
-  if (manage) {
-    columns.push({
-      title: t('common.actions'),
-      key: 'actions',
-      render: (_, i) =>
-        i.status === 'pending' && (
-          <Popconfirm title={t('staff.revokeInvitationConfirm', { email: i.email })} onConfirm={() => revoke(i)}>
-            <Button size="small" danger>
-              {t('action.revoke')}
-            </Button>
-          </Popconfirm>
-        ),
-    });
-  }
+  const actions = (i: Invitation) =>
+    i.status === 'pending' && (
+      <ConfirmButton confirm={t('staff.revokeInvitationConfirm', { email: i.email })} onConfirm={() => revoke(i)}>
+        {t('action.revoke')}
+      </ConfirmButton>
+    );
 
-  return (
-    <>
-      <Table rowKey="id" columns={columns} dataSource={list.items} loading={list.loading} pagination={false} />
-      <LoadMore hasMore={list.hasMore} loading={list.loading} onClick={list.loadMore} />
-    </>
-  );
+  return <CursorTable list={list} columns={columns} actions={manage ? actions : undefined} />;
 }

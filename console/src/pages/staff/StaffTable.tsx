@@ -1,8 +1,9 @@
-import { Button, Popconfirm, Select, Table, Tag, Typography } from 'antd';
+import { Select, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { api, workspacePath } from '../../api/client.ts';
 import type { Role, StaffMember } from '../../api/types.ts';
-import { LoadMore } from '../../components/LoadMore.tsx';
+import { ConfirmButton } from '../../components/ConfirmButton.tsx';
+import { CursorTable } from '../../components/CursorTable.tsx';
 import { useFeedback } from '../../feedback.ts';
 import type { CursorList } from '../../hooks/useCursorList.ts';
 import { useI18n } from '../../I18nProvider.tsx';
@@ -16,26 +17,11 @@ export function StaffTable({ list, manage }: { list: CursorList<StaffMember>; ma
   const workspace = useWorkspace();
   const { staff: me } = useSignedIn();
   const feedback = useFeedback();
+  const memberPath = (member: StaffMember) => workspacePath(workspace.id, 'staff', member.staffId);
 
-  const changeRole = async (member: StaffMember, role: Role) => {
-    try {
-      await api.patch(workspacePath(workspace.id, 'staff', member.staffId), { role });
-      feedback.done(t('staff.roleChanged'));
-    } catch (error) {
-      feedback.failed(error);
-    }
-    list.reload();
-  };
-
-  const remove = async (member: StaffMember) => {
-    try {
-      await api.delete(workspacePath(workspace.id, 'staff', member.staffId));
-      feedback.done(t('staff.removed'));
-      list.reload();
-    } catch (error) {
-      feedback.failed(error);
-    }
-  };
+  const changeRole = (member: StaffMember, role: Role) =>
+    feedback.run(() => api.patch(memberPath(member), { role }), t('staff.roleChanged'), list.reload);
+  const remove = (member: StaffMember) => feedback.run(() => api.delete(memberPath(member)), t('staff.removed'), list.reload);
 
   const columns: TableColumnsType<StaffMember> = [
     {
@@ -66,25 +52,12 @@ export function StaffTable({ list, manage }: { list: CursorList<StaffMember>; ma
     },
     { title: t('staff.joined'), key: 'joined', render: (_, m) => formatTime(m.joinedAt) },
   ];
-  if (manage) {
-    columns.push({
-      title: t('common.actions'),
-      key: 'actions',
-      render: (_, m) =>
-        m.staffId !== me.id && (
-          <Popconfirm title={t('staff.removeConfirm', { name: m.displayName })} onConfirm={() => remove(m)}>
-            <Button danger size="small">
-              {t('action.remove')}
-            </Button>
-          </Popconfirm>
-        ),
-    });
-  }
+  const actions = (m: StaffMember) =>
+    m.staffId !== me.id && (
+      <ConfirmButton confirm={t('staff.removeConfirm', { name: m.displayName })} onConfirm={() => remove(m)}>
+        {t('action.remove')}
+      </ConfirmButton>
+    );
 
-  return (
-    <>
-      <Table rowKey="staffId" columns={columns} dataSource={list.items} loading={list.loading} pagination={false} />
-      <LoadMore hasMore={list.hasMore} loading={list.loading} onClick={list.loadMore} />
-    </>
-  );
+  return <CursorTable list={list} columns={columns} actions={manage ? actions : undefined} rowKey="staffId" />;
 }

@@ -1,20 +1,21 @@
 import { ArrowLeftOutlined, ReloadOutlined } from '@ant-design/icons';
-import { Button, Card, Descriptions, Space, Table, Tag, Typography } from 'antd';
+import { Button, Card, Descriptions, Space, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { api, workspacePath } from '../../api/client.ts';
-import type { Page, WebhookDelivery, WebhookEndpoint } from '../../api/types.ts';
+import type { WebhookDelivery, WebhookEndpoint } from '../../api/types.ts';
+import { CursorTable } from '../../components/CursorTable.tsx';
 import { ErrorResult } from '../../components/ErrorResult.tsx';
-import { LoadMore } from '../../components/LoadMore.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { useFeedback } from '../../feedback.ts';
-import { useCursorList } from '../../hooks/useCursorList.ts';
+import { useApiList } from '../../hooks/useCursorList.ts';
 import { useResource } from '../../hooks/useResource.ts';
 import { useI18n } from '../../I18nProvider.tsx';
 import { useWorkspace } from '../../workspace.ts';
 import { DeliveryDrawer, DeliveryStatusTag } from './DeliveryDrawer.tsx';
 import { EndpointStatus } from './EndpointStatus.tsx';
+import { eventTypeLabel } from './eventTypes.ts';
 
 /** One endpoint's delivery log, newest first, with replay and the attempts of each delivery. */
 export default function DeliveriesPage() {
@@ -24,21 +25,15 @@ export default function DeliveriesPage() {
   const endpointId = useParams().endpointId ?? '';
   const endpointPath = workspacePath(workspace.id, 'webhooks', endpointId);
   const endpoint = useResource(endpointPath, () => api.get<WebhookEndpoint>(endpointPath));
-  const deliveriesPath = `${endpointPath}/deliveries`;
-  const deliveries = useCursorList(deliveriesPath, (cursor) =>
-    api.get<Page<WebhookDelivery>>(deliveriesPath, { cursor, limit: 50 }),
-  );
+  const deliveries = useApiList<WebhookDelivery>(`${endpointPath}/deliveries`);
   const [openId, setOpenId] = useState<string | null>(null);
 
-  const replay = async (delivery: WebhookDelivery) => {
-    try {
-      await api.post(workspacePath(workspace.id, 'webhook-deliveries', delivery.id, 'replay'));
-      feedback.done(t('deliveries.replayQueued'));
-      deliveries.reload();
-    } catch (error) {
-      feedback.failed(error);
-    }
-  };
+  const replay = (delivery: WebhookDelivery) =>
+    feedback.run(
+      () => api.post(workspacePath(workspace.id, 'webhook-deliveries', delivery.id, 'replay')),
+      t('deliveries.replayQueued'),
+      deliveries.reload,
+    );
 
   const columns: TableColumnsType<WebhookDelivery> = [
     { title: t('common.status'), key: 'status', render: (_, d) => <DeliveryStatusTag status={d.status} /> },
@@ -56,24 +51,20 @@ export default function DeliveriesPage() {
     },
     { title: t('deliveries.nextAttempt'), key: 'next', render: (_, d) => formatTime(d.nextAttemptAt) },
     { title: t('common.created'), key: 'created', render: (_, d) => formatTime(d.createdAt) },
-    {
-      title: t('common.actions'),
-      key: 'actions',
-      render: (_, d) => (
-        <Button
-          size="small"
-          icon={<ReloadOutlined />}
-          disabled={d.status === 'pending'}
-          onClick={(event) => {
-            event.stopPropagation();
-            void replay(d);
-          }}
-        >
-          {t('deliveries.replay')}
-        </Button>
-      ),
-    },
   ];
+  const actions = (d: WebhookDelivery) => (
+    <Button
+      size="small"
+      icon={<ReloadOutlined />}
+      disabled={d.status === 'pending'}
+      onClick={(event) => {
+        event.stopPropagation();
+        void replay(d);
+      }}
+    >
+      {t('deliveries.replay')}
+    </Button>
+  );
 
   if (endpoint.error) return <ErrorResult error={endpoint.error} onRetry={endpoint.reload} />;
   return (
@@ -96,28 +87,18 @@ export default function DeliveriesPage() {
             items={[
               { key: 'url', label: t('webhooks.url'), children: <Typography.Text copyable>{endpoint.data.url}</Typography.Text> },
               { key: 'status', label: t('common.status'), children: <EndpointStatus endpoint={endpoint.data} /> },
-              { key: 'events', label: t('webhooks.eventTypes'), children: endpoint.data.eventTypes.join(', ') },
+              { key: 'events', label: t('webhooks.eventTypes'), children: endpoint.data.eventTypes.map((type) => eventTypeLabel(type, t)).join(', ') },
               { key: 'description', label: t('common.description'), children: endpoint.data.description },
             ]}
           />
         )}
       </Card>
-      {deliveries.error ? (
-        <ErrorResult error={deliveries.error} onRetry={deliveries.reload} />
-      ) : (
-        <>
-          <Table
-            rowKey="id"
-            columns={columns}
-            dataSource={deliveries.items}
-            loading={deliveries.loading}
-            pagination={false}
-            scroll={{ x: true }}
-            onRow={(d) => ({ onClick: () => setOpenId(d.id), style: { cursor: 'pointer' } })}
-          />
-          <LoadMore hasMore={deliveries.hasMore} loading={deliveries.loading} onClick={deliveries.loadMore} />
-        </>
-      )}
+      <CursorTable
+        list={deliveries}
+        columns={columns}
+        actions={actions}
+        onRow={(d) => ({ onClick: () => setOpenId(d.id), style: { cursor: 'pointer' } })}
+      />
       <DeliveryDrawer deliveryId={openId} onClose={() => setOpenId(null)} />
     </>
   );

@@ -1,19 +1,20 @@
 import { DownOutlined, PlusOutlined } from '@ant-design/icons';
-import { App, Button, Dropdown, Space, Table, Tag, Typography } from 'antd';
+import { App, Button, Dropdown, Space, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { api, workspacePath } from '../../api/client.ts';
-import type { Page, WebhookEndpoint } from '../../api/types.ts';
-import { ErrorResult } from '../../components/ErrorResult.tsx';
-import { LoadMore } from '../../components/LoadMore.tsx';
+import type { WebhookEndpoint } from '../../api/types.ts';
+import { CursorTable } from '../../components/CursorTable.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
-import { SecretModal } from '../../components/SecretModal.tsx';
+import { useSecretModal } from '../../components/SecretModal.tsx';
+import { TagList } from '../../components/TagList.tsx';
 import { useFeedback } from '../../feedback.ts';
-import { useCursorList } from '../../hooks/useCursorList.ts';
+import { useApiList } from '../../hooks/useCursorList.ts';
 import { useI18n } from '../../I18nProvider.tsx';
 import { useWorkspace } from '../../workspace.ts';
 import { EndpointStatus } from './EndpointStatus.tsx';
+import { eventTypeLabel } from './eventTypes.ts';
 import { WebhookFormModal } from './WebhookFormModal.tsx';
 
 type Editing = { endpoint?: WebhookEndpoint } | null;
@@ -23,20 +24,11 @@ export default function WebhooksPage() {
   const { modal } = App.useApp();
   const workspace = useWorkspace();
   const feedback = useFeedback();
-  const path = workspacePath(workspace.id, 'webhooks');
-  const endpoints = useCursorList(path, (cursor) => api.get<Page<WebhookEndpoint>>(path, { cursor, limit: 50 }));
+  const endpoints = useApiList<WebhookEndpoint>(workspacePath(workspace.id, 'webhooks'));
   const [editing, setEditing] = useState<Editing>(null);
-  const [secret, setSecret] = useState<string | null>(null);
+  const secret = useSecretModal(t('webhooks.secretTitle'), t('webhooks.secretOnce'));
 
-  const act = async (run: () => Promise<void>, done: string) => {
-    try {
-      await run();
-      feedback.done(done);
-      endpoints.reload();
-    } catch (error) {
-      feedback.failed(error);
-    }
-  };
+  const act = (action: () => Promise<unknown>, done: string) => feedback.run(action, done, endpoints.reload);
   const endpointPath = (e: WebhookEndpoint, ...rest: string[]) => workspacePath(workspace.id, 'webhooks', e.id, ...rest);
 
   const onMenu = (e: WebhookEndpoint, key: string) => {
@@ -50,7 +42,7 @@ export default function WebhooksPage() {
         title: t('webhooks.rotateConfirm'),
         content: t('webhooks.rotateHint'),
         onOk: () =>
-          act(async () => setSecret((await api.post<{ secret: string }>(endpointPath(e, 'rotate-secret'))).secret), t('webhooks.rotated')),
+          act(async () => secret.show((await api.post<{ secret: string }>(endpointPath(e, 'rotate-secret'))).secret), t('webhooks.rotated')),
       });
     } else if (key === 'delete') {
       modal.confirm({
@@ -75,46 +67,37 @@ export default function WebhooksPage() {
     {
       title: t('webhooks.eventTypes'),
       key: 'events',
-      render: (_, e) => (
-        <Space size={[0, 4]} wrap>
-          {e.eventTypes.map((type) => <Tag key={type}>{type}</Tag>)}
-        </Space>
-      ),
+      render: (_, e) => <TagList values={e.eventTypes} label={(type) => eventTypeLabel(type, t)} />,
     },
     { title: t('common.status'), key: 'status', render: (_, e) => <EndpointStatus endpoint={e} /> },
     { title: t('common.created'), key: 'created', render: (_, e) => formatTime(e.createdAt) },
-    {
-      title: t('common.actions'),
-      key: 'actions',
-      render: (_, e) => (
-        <Space>
-          <Link to={e.id}>{t('webhooks.deliveries')}</Link>
-          <Button size="small" onClick={() => setEditing({ endpoint: e })}>
-            {t('action.edit')}
-          </Button>
-          <Dropdown
-            trigger={['click']}
-            menu={{
-              onClick: ({ key }) => onMenu(e, key),
-              items: [
-                { key: 'toggle', label: t(e.status === 'active' ? 'webhooks.disable' : 'webhooks.enable') },
-                { key: 'test', label: t('webhooks.sendTest') },
-                { key: 'rotate', label: t('webhooks.rotate') },
-                { type: 'divider' },
-                { key: 'delete', label: t('action.delete'), danger: true },
-              ],
-            }}
-          >
-            <Button size="small" data-testid={`webhook-more-${e.id}`}>
-              {t('action.more')} <DownOutlined />
-            </Button>
-          </Dropdown>
-        </Space>
-      ),
-    },
   ];
+  const actions = (e: WebhookEndpoint) => (
+    <Space>
+      <Link to={e.id}>{t('webhooks.deliveries')}</Link>
+      <Button size="small" onClick={() => setEditing({ endpoint: e })}>
+        {t('action.edit')}
+      </Button>
+      <Dropdown
+        trigger={['click']}
+        menu={{
+          onClick: ({ key }) => onMenu(e, key),
+          items: [
+            { key: 'toggle', label: t(e.status === 'active' ? 'webhooks.disable' : 'webhooks.enable') },
+            { key: 'test', label: t('webhooks.sendTest') },
+            { key: 'rotate', label: t('webhooks.rotate') },
+            { type: 'divider' },
+            { key: 'delete', label: t('action.delete'), danger: true },
+          ],
+        }}
+      >
+        <Button size="small" data-testid={`webhook-more-${e.id}`}>
+          {t('action.more')} <DownOutlined />
+        </Button>
+      </Dropdown>
+    </Space>
+  );
 
-  if (endpoints.error) return <ErrorResult error={endpoints.error} onRetry={endpoints.reload} />;
   return (
     <>
       <PageHeader
@@ -125,20 +108,18 @@ export default function WebhooksPage() {
           </Button>
         }
       />
-      <Table rowKey="id" columns={columns} dataSource={endpoints.items} loading={endpoints.loading} pagination={false} scroll={{ x: true }} />
-      <LoadMore hasMore={endpoints.hasMore} loading={endpoints.loading} onClick={endpoints.loadMore} />
+      <CursorTable list={endpoints} columns={columns} actions={actions} />
       <WebhookFormModal
         open={editing !== null}
         endpoint={editing?.endpoint}
         onClose={() => setEditing(null)}
         onSaved={(created) => {
-          setEditing(null);
-          if (created) setSecret(created);
+          if (created) secret.show(created);
           feedback.done(t('webhooks.saved'));
           endpoints.reload();
         }}
       />
-      <SecretModal title={t('webhooks.secretTitle')} value={secret} warning={t('webhooks.secretOnce')} onClose={() => setSecret(null)} />
+      {secret.modal}
     </>
   );
 }
