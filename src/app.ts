@@ -17,8 +17,12 @@ import type { AppInstance } from './http/types.ts';
 import { validatorCompiler } from './http/validation.ts';
 import { apiKeyRoutes } from './modules/api-keys/routes.ts';
 import { auditRoutes } from './modules/audit/routes.ts';
+import { codeRoutes } from './modules/codes/routes.ts';
+import { isScanPath, scanPageRoutes, sendBrokenLinkPage } from './modules/codes/scan-routes.ts';
 import { groupRoutes } from './modules/groups/routes.ts';
 import { mailRoutes } from './modules/mail/routes.ts';
+import { memberPageRoutes } from './modules/members/pages.ts';
+import { memberApiRoutes } from './modules/members/routes.ts';
 import { authRoutes } from './modules/staff/auth-routes.ts';
 import { staffRoutes } from './modules/staff/routes.ts';
 import { webhookRoutes } from './modules/webhooks/routes.ts';
@@ -51,6 +55,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Ap
     // The router refuses over-long or undecodable URLs before any hook runs; answer those in kind.
     frameworkErrors: (error, request, reply) => {
       reply.header('x-request-id', request.id);
+      if (isScanPath(request.url)) return void sendBrokenLinkPage(request, reply);
       sendProblem(request, reply, new AppError('validation_failed', error.message));
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -81,9 +86,14 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Ap
       await mailRoutes(api, deps);
       await webhookRoutes(api, deps);
       await groupRoutes(api, deps);
+      await codeRoutes(api, deps);
+      await memberApiRoutes(api, deps);
     },
     { prefix: '/api/v1' },
   );
+  // The scan path (GET/POST /j/<token>); its scan recorder drains when the app closes.
+  await scanPageRoutes(app, deps);
+  await memberPageRoutes(app, deps);
   await registerConsole(app, options.consoleDir);
   return app;
 }

@@ -2,6 +2,7 @@ import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
 import type { Deps } from './deps.ts';
 import { registerIdempotencyJobs } from './http/idempotency.ts';
+import { registerCodeJobs } from './modules/codes/jobs.ts';
 import { createJobRunner, type JobRunner } from './modules/jobs/runner.ts';
 import { registerMailJobs } from './modules/mail/jobs.ts';
 import { registerStaffJobs } from './modules/staff/jobs.ts';
@@ -27,6 +28,7 @@ function defineJobs(deps: Deps): JobRunner {
   registerMailJobs(runner, deps.config.smtpUrl !== null);
   registerStaffJobs(runner);
   registerIdempotencyJobs(runner);
+  registerCodeJobs(runner);
   return runner;
 }
 

@@ -19,6 +19,14 @@ export interface Database {
   idempotency_keys: IdempotencyKeyTable;
   mail_outbox: MailOutboxTable;
   groups: GroupTable;
+  codes: CodeTable;
+  scans: ScanTable;
+  code_scan_days: CodeScanDayTable;
+  members: MemberTable;
+  group_members: GroupMemberTable;
+  member_sessions: MemberSessionTable;
+  email_codes: EmailCodeTable;
+  integration_secrets: IntegrationSecretTable;
 }
 
 export interface WorkspaceTable {
@@ -214,4 +222,121 @@ export interface GroupTable {
   status: string;
   created_at: number;
   updated_at: number;
+}
+
+/** A person in a workspace's hosted groups: known by a verified email or an integrator's user id. */
+export interface MemberTable {
+  id: string;
+  workspace_id: string;
+  email: string | null;
+  external_user_id: string | null;
+  display_name: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface GroupMemberTable {
+  id: string;
+  workspace_id: string;
+  group_id: string;
+  member_id: string;
+  /** active | left | removed; at most one active row per group and member. */
+  status: string;
+  code_id: string | null;
+  /** JSON snapshot of the code's channel tags at join time. */
+  tags: string;
+  inviter_id: string | null;
+  joined_at: number;
+  left_at: number | null;
+  removed_by: string | null;
+  reason: string | null;
+}
+
+export interface MemberSessionTable {
+  /** SHA-256 of the jc_member cookie's token. */
+  id: string;
+  member_id: string;
+  workspace_id: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface EmailCodeTable {
+  id: string;
+  workspace_id: string;
+  email: string;
+  /** HMAC of the 6-digit code under a key derived from SECRET_KEYS. */
+  code_hash: string;
+  attempts: number;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+export interface IntegrationSecretTable {
+  id: string;
+  workspace_id: string;
+  /** Sealed with SECRET_KEYS. */
+  secret: string;
+  created_at: number;
+  /** null while current; set on rotation to when the previous secret stops verifying. */
+  expires_at: number | null;
+}
+
+export interface CodeTable {
+  id: string;
+  workspace_id: string;
+  group_id: string;
+  name: string;
+  /** active | paused | revoked */
+  status: string;
+  /** The one valid token (printed in the QR); kept so the URL and its check code stay the same between reads. */
+  token: string;
+  /** Issued-at (epoch ms, whole seconds) of the one valid token: a token with any other issued-at is dead. */
+  token_issued_at: number;
+  /** null = permanent */
+  expires_at: number | null;
+  validity_hours: number | null;
+  /** none | weekly | monthly | quarterly */
+  rotation: string;
+  next_rotation_at: number | null;
+  /** null = unlimited */
+  scans_per_day_cap: number | null;
+  scans_total_cap: number | null;
+  /** Admitted scans so far (refusals do not count). */
+  scans_total: number;
+  joins_per_hour_cap: number | null;
+  active_from: number | null;
+  active_until: number | null;
+  /** scrypt, as staff passwords; null = no access password */
+  password_hash: string | null;
+  /** JSON CodeTags: utm_* and channel */
+  tags: string;
+  created_at: number;
+  updated_at: number;
+  revoked_at: number | null;
+}
+
+export interface ScanTable {
+  id: string;
+  workspace_id: string;
+  code_id: string;
+  scanned_at: number;
+  /** ok, password_required, or the refusal (revoked, paused, daily_cap, group_full, …) */
+  outcome: string;
+  /** JSON: the code's tags when scanned */
+  tags: string;
+  ua_app: string;
+  ua_os: string;
+  ua_device: string;
+  bot: number;
+  /** IPv4 /24 or IPv6 /48, never the full address */
+  network: string;
+}
+
+export interface CodeScanDayTable {
+  code_id: string;
+  /** YYYY-MM-DD, UTC */
+  day: string;
+  scans: number;
 }

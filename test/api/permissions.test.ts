@@ -35,7 +35,7 @@ for (const dialect of DIALECTS) {
     }
 
     async function createKey(owner: Client, workspace: string, scopes: string[]): Promise<Client> {
-      const created = await owner.post(`/api/v1/workspaces/${workspace}/api-keys`, { name: `key ${scopes.join(' ')}`, scopes });
+      const created = await owner.post(`/api/v1/workspaces/${workspace}/api-keys`, { name: `key ${scopes.join(' ')}`.slice(0, 120), scopes });
       assert.equal(created.status, 201, created.text);
       return new Client(server.url, { apiKey: created.body.secret });
     }

@@ -2,12 +2,16 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as foundation from './0001_foundation.ts';
 import * as webhookDeliverySeries from './0002_webhook_delivery_series.ts';
 import * as groups from './0003_groups.ts';
+import * as codes from './0004_codes.ts';
+import * as members from './0005_members.ts';
 
 /** Every migration, in order. Imported statically so the compiled build carries them. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': foundation,
   '0002_webhook_delivery_series': webhookDeliverySeries,
   '0003_groups': groups,
+  '0004_codes': codes,
+  '0005_members': members,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -14,6 +14,13 @@ export const EVENT_TYPES = {
   'api_key.revoked': 'An API key was revoked',
   'group.created': 'A group was created (by staff, the API, or a live code filling up)',
   'group.updated': 'A group was edited or archived',
+  'code.created': 'A join code (group QR) was created',
+  'code.updated': 'A join code was edited, paused or resumed',
+  'code.scanned': 'A join code was scanned (payload: codeId, groupId, outcome, tags, ua app/os, at); refusals included',
+  'code.rotated': 'A join code got a new token (reason reset or scheduled): reprint the QR; the old one no longer works',
+  'code.revoked': 'A join code was revoked; its QR no longer works',
+  'member.joined': 'A member joined a hosted group (with the code, channel tags and inviter that brought them)',
+  'member.left': 'A member left a hosted group',
   'webhook.test': 'A test event sent from the console or API',
   'webhook_endpoint.disabled': 'A webhook endpoint was disabled after failing for too long',
 } as const satisfies Record<string, string>;

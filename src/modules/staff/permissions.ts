@@ -20,7 +20,10 @@ export const PERMISSIONS = {
   'audit:read': { roles: ['owner', 'admin', 'analyst'], apiKey: true },
   'groups:read': { roles: everyone, apiKey: true },
   'groups:manage': { roles: ['owner', 'admin'], apiKey: true },
+  'codes:read': { roles: everyone, apiKey: true },
+  'codes:manage': { roles: ['owner', 'admin'], apiKey: true },
   'mail:read': { roles: ['owner', 'admin'], apiKey: false },
+  'integration:manage': { roles: ['owner'], apiKey: false },
 } as const satisfies Record<string, { roles: readonly Role[]; apiKey: boolean }>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -1,0 +1,152 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import type { Deps } from '../../deps.ts';
+import { AppError } from '../../errors.ts';
+import type { AppInstance } from '../../http/types.ts';
+import { sendPage } from '../../pages/layout.ts';
+import { landingBody, passwordBody, passwordTitle, refusalText, type ScanPageProblem } from '../../pages/landing.ts';
+import { pickLocale, type Locale } from '../../pages/locale.ts';
+import { networkPrefix } from '../scans/network.ts';
+import { createScanRecorder, type ScanRecorder } from '../scans/recorder.ts';
+import { classifyUserAgent } from '../scans/user-agent.ts';
+import { verifyPassword } from '../staff/passwords.ts';
+import { hasPasswordPass, passwordPassCookie } from './password-pass.ts';
+import { lookupToken, parseTags, REFUSAL_STATUS, type Lookup } from './resolve.ts';
+import { codeCrypto } from './tokens.ts';
+
+/** Form bodies on the scan path are one password field: 4 KiB is plenty. */
+export const FORM_BODY_LIMIT = 4 * 1024;
+/** Wrong access passwords per code and client address before a 15-minute lockout. */
+export const PASSWORD_ATTEMPTS = { points: 5, windowSeconds: 15 * 60, blockSeconds: 15 * 60 };
+
+const TokenParams = Type.Object({ token: Type.String() });
+
+function localeOf(request: FastifyRequest): Locale {
+  return pickLocale(request.headers['accept-language']);
+}
+
+function sendProblemPage(request: FastifyRequest, reply: FastifyReply, status: number, problem: ScanPageProblem, values: Parameters<typeof refusalText>[2] = {}): FastifyReply {
+  const locale = localeOf(request);
+  const { title, body } = refusalText(locale, problem, values);
+  return sendPage(reply, status, { locale, title, body });
+}
+
+/**
+ * For the app's frameworkErrors: a URL the router refuses (a parameter over 100 characters, bad
+ * percent-encoding) under /j/ is a broken QR link, answered with the same page as a forged token.
+ */
+export function isScanPath(url: string): boolean {
+  return url.startsWith('/j/');
+}
+export function sendBrokenLinkPage(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  return sendProblemPage(request, reply, 404, 'invalid');
+}
+
+function sendRefusal(request: FastifyRequest, reply: FastifyReply, found: Extract<Lookup, { ok: false }>): FastifyReply {
+  return sendProblemPage(request, reply, REFUSAL_STATUS[found.reason], found.reason, { from: found.row?.active_from, until: found.row?.active_until });
+}
+
+function sendLanding(deps: Deps, request: FastifyRequest, reply: FastifyReply, found: Extract<Lookup, { ok: true }>, token: string): FastifyReply {
+  const locale = localeOf(request);
+  const checkCode = codeCrypto(deps.config).checkCode(token) ?? '';
+  return sendPage(reply, 200, { locale, title: found.group.name, body: landingBody({ locale, group: found.group, checkCode, token }) });
+}
+
+/**
+ * The public scan path, outside /api/v1: GET /j/<token> (the URL in every printed QR) and
+ * POST /j/<token> (the access-password form). The token is opened before any database read;
+ * every scan of a token that decoded is recorded through the group-commit recorder before the
+ * page goes out. Returns the recorder; it is drained when the app closes.
+ */
+export async function scanPageRoutes(app: AppInstance, deps: Deps, options: { recorder?: ScanRecorder } = {}): Promise<ScanRecorder> {
+  const recorder = options.recorder ?? createScanRecorder(deps);
+  app.addHook('onClose', async () => recorder.close());
+  const passwordLimiter = deps.limiter('code-password', PASSWORD_ATTEMPTS, 'locked_out');
+
+  async function recordScan(request: FastifyRequest, found: Lookup, outcome: string): Promise<void> {
+    const row = found.row;
+    if (!row) return; // nothing to attribute: the token did not lead to a code
+    await recorder.record({
+      workspaceId: row.workspace_id,
+      codeId: row.id,
+      groupId: row.group_id,
+      outcome,
+      admitted: found.ok,
+      tags: parseTags(row.tags),
+      ua: classifyUserAgent(request.headers['user-agent']),
+      network: networkPrefix(request.ip),
+      at: deps.clock.now(),
+    });
+  }
+
+  await app.register(
+    async (pages) => {
+      // Only this scope reads form bodies; the API stays JSON-only.
+      pages.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT }, (_request, body, done) => {
+        done(null, Object.fromEntries(new URLSearchParams(body as string)));
+      });
+      // A person reads these answers: pages, never problem+json or a stack trace.
+      pages.setErrorHandler((error: FastifyError | AppError, request, reply) => {
+        if (error instanceof AppError && error.status === 429) {
+          const seconds = Number(error.extensions.retryAfterSeconds ?? 60);
+          reply.header('retry-after', String(seconds));
+          return sendProblemPage(request, reply, 429, 'too_many_attempts', { seconds });
+        }
+        const status = error instanceof AppError ? error.status : (error.statusCode ?? 500);
+        if (status >= 400 && status < 500) return sendProblemPage(request, reply, status, 'bad_request');
+        request.log.error({ err: error }, 'scan path failed');
+        return sendProblemPage(request, reply, 503, 'unavailable');
+      });
+      pages.setNotFoundHandler((request, reply) => sendProblemPage(request, reply, 404, 'invalid'));
+
+      pages.get(
+        '/:token',
+        { config: { access: 'public' }, schema: { hide: true, params: TokenParams } },
+        async (request, reply) => {
+          const { token } = request.params as { token: string };
+          const found = await lookupToken(deps, token, { scanCaps: true });
+          if (!found.ok) {
+            await recordScan(request, found, found.reason);
+            return sendRefusal(request, reply, found);
+          }
+          const passed = !found.code.passwordRequired || hasPasswordPass(deps.config, token, request.headers.cookie, deps.clock.now());
+          await recordScan(request, found, passed ? 'ok' : 'password_required');
+          if (!passed) {
+            const locale = localeOf(request);
+            return sendPage(reply, 200, { locale, title: passwordTitle(locale), body: passwordBody(locale, token, false) });
+          }
+          return sendLanding(deps, request, reply, found, token);
+        },
+      );
+
+      pages.post(
+        '/:token',
+        { config: { access: 'public' }, schema: { hide: true, params: TokenParams } },
+        async (request, reply) => {
+          const { token } = request.params as { token: string };
+          const body = request.body as Record<string, unknown> | undefined;
+          const password = typeof body?.password === 'string' ? body.password : null;
+          if (request.headers['content-type']?.split(';')[0]?.trim() !== 'application/x-www-form-urlencoded' || password === null) {
+            return sendProblemPage(request, reply, 400, 'bad_request');
+          }
+          // The scan itself was counted by the GET; the form does not count (or meet) the scan caps again.
+          const found = await lookupToken(deps, token);
+          if (!found.ok) return sendRefusal(request, reply, found);
+          if (!found.row.password_hash) return sendLanding(deps, request, reply, found, token);
+          const key = `${found.row.id}:${request.ip}`;
+          await passwordLimiter.check(key);
+          if (!(await verifyPassword(password, found.row.password_hash))) {
+            await passwordLimiter.consume(key);
+            const locale = localeOf(request);
+            return sendPage(reply, 403, { locale, title: passwordTitle(locale), body: passwordBody(locale, token, true) });
+          }
+          await passwordLimiter.reset(key);
+          reply.header('set-cookie', passwordPassCookie(deps.config, token, deps.clock.now()));
+          return sendLanding(deps, request, reply, found, token);
+        },
+      );
+    },
+    { prefix: '/j' },
+  );
+  return recorder;
+}
