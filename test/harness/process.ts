@@ -29,8 +29,11 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-export interface Service extends ServerProcess {
+export interface Service extends Omit<ServerProcess, 'stop'> {
   dataDir: string;
+  /** SIGTERM and wait; the data directory goes too unless keepData (then call removeData()). */
+  stop(options?: { keepData?: boolean }): Promise<void>;
+  removeData(): void;
   /** runCli() with this service's env (same database, data dir and public URL). */
   runCli(args: string[], env?: ChildEnv): Promise<CliResult>;
 }
@@ -161,8 +164,27 @@ function serviceEnv(dataDir: string, env: ChildEnv = {}): ChildEnv {
 /** Start the real service (`src/main.ts start`) on a free port with a fresh temp data dir. */
 export async function startService(env: ChildEnv = {}): Promise<Service> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'joincode-svc-'));
-  const server = await spawnServer({ args: ['src/main.ts', 'start'], env: serviceEnv(dataDir, env), readyPath: '/healthz', tempDir: dataDir });
-  return { ...server, dataDir, runCli: (args, extra = {}) => runCli(args, { ...server.env, ...extra }) };
+  const removeData = () => rmSync(dataDir, { recursive: true, force: true });
+  let server: ServerProcess;
+  try {
+    server = await spawnServer({ args: ['src/main.ts', 'start'], env: serviceEnv(dataDir, env), readyPath: '/healthz' });
+  } catch (error) {
+    removeData();
+    throw error;
+  }
+  return {
+    ...server,
+    dataDir,
+    removeData,
+    stop: async ({ keepData = false } = {}) => {
+      try {
+        await server.stop();
+      } finally {
+        if (!keepData) removeData();
+      }
+    },
+    runCli: (args, extra = {}) => runCli(args, { ...server.env, ...extra }),
+  };
 }
 
 /** Run `node --import tsx src/main.ts <args>` to completion; throws with its output on a non-zero exit. */
