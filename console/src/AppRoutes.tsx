@@ -15,6 +15,9 @@ const Webhooks = lazy(() => import('./pages/webhooks/WebhooksPage.tsx'));
 const WebhookDeliveries = lazy(() => import('./pages/webhooks/DeliveriesPage.tsx'));
 const AuditLog = lazy(() => import('./pages/AuditLog.tsx'));
 const MailOutbox = lazy(() => import('./pages/mail/MailOutboxPage.tsx'));
+const Groups = lazy(() => import('./pages/groups/GroupsPage.tsx'));
+const Codes = lazy(() => import('./pages/codes/CodesPage.tsx'));
+const CodeDetail = lazy(() => import('./pages/codes/CodeDetailPage.tsx'));
 const PlanSettings = lazy(() => import('./pages/plan/PlanSettings.tsx'));
 
 export function AppRoutes() {
@@ -29,6 +32,9 @@ export function AppRoutes() {
             <Route path="/w/:workspaceId" element={<WorkspaceLayout />}>
               <Route index element={<Navigate to="overview" replace />} />
               <Route path="overview" element={<Overview />} />
+              <Route path="groups" element={<Groups />} />
+              <Route path="codes" element={<Codes />} />
+              <Route path="codes/:codeId" element={<CodeDetail />} />
               <Route path="staff" element={<Staff />} />
               <Route path="api-keys" element={<ApiKeys />} />
               <Route path="webhooks" element={<Webhooks />} />

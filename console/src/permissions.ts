@@ -6,7 +6,7 @@ import { PERMISSIONS, ROLES as SERVER_ROLES, type Permission } from '../../src/m
 export const ROLES: readonly Role[] = SERVER_ROLES;
 
 /** The console's pages, as they appear in the URL after /w/:workspaceId/, in menu order. */
-export const SECTIONS = ['overview', 'staff', 'api-keys', 'webhooks', 'audit-log', 'mail-outbox', 'plan'] as const;
+export const SECTIONS = ['overview', 'groups', 'codes', 'staff', 'api-keys', 'webhooks', 'audit-log', 'mail-outbox', 'plan'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 function grants(role: Role, permission: Permission): boolean {
@@ -15,6 +15,8 @@ function grants(role: Role, permission: Permission): boolean {
 
 const sectionNeeds: Record<Section, (role: Role) => boolean> = {
   overview: (role) => grants(role, 'workspace:read'),
+  groups: (role) => grants(role, 'groups:read'),
+  codes: (role) => grants(role, 'codes:read'),
   staff: (role) => grants(role, 'staff:read'),
   'api-keys': (role) => grants(role, 'api_keys:read'),
   webhooks: (role) => grants(role, 'webhooks:read'),
@@ -31,6 +33,14 @@ export function canOpen(role: Role, section: Section): boolean {
 
 export function canManageStaff(role: Role): boolean {
   return grants(role, 'staff:manage');
+}
+
+export function canManageGroups(role: Role): boolean {
+  return grants(role, 'groups:manage');
+}
+
+export function canManageCodes(role: Role): boolean {
+  return grants(role, 'codes:manage');
 }
 
 export function canEditWorkspace(role: Role): boolean {

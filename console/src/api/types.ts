@@ -153,3 +153,63 @@ export interface Mail {
   createdAt: string;
   sentAt: string | null;
 }
+
+export type GroupKind = 'hosted' | 'external';
+export const PLATFORMS = ['wechat', 'wecom', 'dingtalk', 'feishu', 'qq', 'telegram', 'discord', 'whatsapp', 'line', 'other'] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+export interface Group {
+  id: string;
+  kind: GroupKind;
+  name: string;
+  description: string;
+  valueStatement: string;
+  welcomeText: string;
+  avatar: string | null;
+  capacity: number;
+  memberCount: number;
+  platform: Platform | null;
+  joinUrl: string | null;
+  status: 'active' | 'archived';
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const ROTATIONS = ['none', 'weekly', 'monthly', 'quarterly'] as const;
+export type Rotation = (typeof ROTATIONS)[number];
+export const TAG_KEYS = ['utm_source', 'utm_medium', 'utm_campaign', 'utm_content', 'utm_term', 'channel'] as const;
+export type CodeTags = Partial<Record<(typeof TAG_KEYS)[number], string>>;
+export type CodeState = 'active' | 'paused' | 'revoked' | 'expired' | 'not_yet_active' | 'ended' | 'daily_cap_reached' | 'total_cap_reached';
+
+export interface JoinCode {
+  id: string;
+  groupId: string;
+  name: string;
+  status: 'active' | 'paused' | 'revoked';
+  state: CodeState;
+  url: string;
+  checkCode: string;
+  tokenIssuedAt: string;
+  expiresAt: string | null;
+  validityHours: number | null;
+  rotation: Rotation;
+  nextRotationAt: string | null;
+  scansPerDayCap: number | null;
+  scansTotalCap: number | null;
+  scansToday: number;
+  scansTotal: number;
+  joinsPerHourCap: number | null;
+  activeFrom: string | null;
+  activeUntil: string | null;
+  passwordRequired: boolean;
+  tags: CodeTags;
+  createdAt: string;
+  updatedAt: string;
+  revokedAt: string | null;
+}
+
+export interface CodeStats {
+  days: { day: string; scans: number; admitted: number; joins: number }[];
+  channels: { channel: string; scans: number; joins: number }[];
+  totals: { scans: number; admitted: number; joins: number; stillMembers: number };
+}

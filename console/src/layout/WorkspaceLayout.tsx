@@ -4,8 +4,10 @@ import {
   DashboardOutlined,
   KeyOutlined,
   MailOutlined,
+  QrcodeOutlined,
   SettingOutlined,
   TeamOutlined,
+  UsergroupAddOutlined,
 } from '@ant-design/icons';
 import { Button, Flex, Layout, Menu, Result, theme } from 'antd';
 import { Suspense, type ReactNode } from 'react';
@@ -20,6 +22,8 @@ import { AppHeader } from './AppHeader.tsx';
 
 const icons: Record<Section, ReactNode> = {
   overview: <DashboardOutlined />,
+  groups: <UsergroupAddOutlined />,
+  codes: <QrcodeOutlined />,
   staff: <TeamOutlined />,
   'api-keys': <KeyOutlined />,
   webhooks: <ApiOutlined />,
