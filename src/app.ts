@@ -19,6 +19,7 @@ import { apiKeyRoutes } from './modules/api-keys/routes.ts';
 import { auditRoutes } from './modules/audit/routes.ts';
 import { codeRoutes } from './modules/codes/routes.ts';
 import { isScanPath, scanPageRoutes, sendBrokenLinkPage } from './modules/codes/scan-routes.ts';
+import { codeQrRoutes } from './modules/codes/qr-routes.ts';
 import { codeStatsRoutes } from './modules/codes/stats-routes.ts';
 import { groupRoutes } from './modules/groups/routes.ts';
 import { mailRoutes } from './modules/mail/routes.ts';
@@ -89,6 +90,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Ap
       await groupRoutes(api, deps);
       await codeRoutes(api, deps);
       await codeStatsRoutes(api, deps);
+      await codeQrRoutes(api, deps);
       await memberApiRoutes(api, deps);
     },
     { prefix: '/api/v1' },

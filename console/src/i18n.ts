@@ -202,7 +202,7 @@ const messages = {
   'codes.downloadPng': ['QR (PNG)', '二维码 PNG'],
   'codes.downloadSvg': ['QR (SVG)', '二维码 SVG'],
   'codes.downloadPoster': ['Poster (PNG)', '海报 PNG'],
-  'codes.downloadPosterPdf': ['Poster (PDF)', '海报 PDF'],
+  'codes.downloadPosterSvg': ['Poster (SVG, for print shops)', '海报 SVG（印刷用）'],
   'codes.downloads': ['Downloads', '下载'],
   'codes.stats': ['Scans and joins', '扫码与入群'],
   'codes.statsDays': ['Last {days} days', '近 {days} 天'],

@@ -1,0 +1,117 @@
+import { Type } from 'typebox';
+import type { Deps } from '../../deps.ts';
+import { WorkspaceAnd } from '../../http/schemas.ts';
+import type { AppInstance } from '../../http/types.ts';
+import { getGroup } from '../groups/service.ts';
+import { COLOUR_PATTERN } from './render/colours.ts';
+import { renderPoster } from './render/poster.ts';
+import { ERROR_CORRECTION_LEVELS, renderQr } from './render/qr.ts';
+import { LOCALES } from '../../pages/locale.ts';
+import { getCode } from './service.ts';
+
+const ImageResponse = Type.Unsafe<Buffer>({
+  description: 'The image',
+  content: { 'image/png': { schema: { type: 'string', format: 'binary' } }, 'image/svg+xml': { schema: { type: 'string' } } },
+});
+
+const PosterQuery = Type.Object(
+  {
+    format: Type.Optional(Type.Enum(['png', 'svg'], { default: 'png' })),
+    locale: Type.Optional(Type.Enum(LOCALES, { default: 'zh-CN' })),
+  },
+  { additionalProperties: false },
+);
+
+const QrQuery = Type.Object(
+  {
+    format: Type.Optional(Type.Enum(['png', 'svg'], { default: 'png' })),
+    size: Type.Optional(Type.Integer({ minimum: 128, maximum: 4096, default: 512, description: 'Width in pixels' })),
+    margin: Type.Optional(Type.Integer({ minimum: 0, maximum: 16, default: 4, description: 'Quiet zone in modules; scanners want 4' })),
+    errorCorrection: Type.Optional(Type.Enum(ERROR_CORRECTION_LEVELS, { default: 'M' })),
+    dark: Type.Optional(Type.String({ pattern: COLOUR_PATTERN, default: '#000000' })),
+    light: Type.Optional(Type.String({ pattern: COLOUR_PATTERN, default: '#ffffff' })),
+    caption: Type.Optional(Type.Boolean({ default: true, description: "The group's name and the check code under the code" })),
+  },
+  { additionalProperties: false },
+);
+
+/** Disposition-safe file name: the code's name, letters and digits only. */
+function fileName(name: string, format: string): string {
+  const base = name.replace(/[^\p{L}\p{N}_-]+/gu, '-').replace(/^-+|-+$/g, '') || 'joincode';
+  return `${base}.${format}`;
+}
+
+export async function codeQrRoutes(app: AppInstance, deps: Deps): Promise<void> {
+  app.get(
+    '/workspaces/:workspaceId/codes/:codeId/qr',
+    {
+      config: { access: 'codes:read' },
+      schema: {
+        tags: ['Codes'],
+        summary: "The code's QR image (PNG or SVG)",
+        description: 'Encodes the current URL (PUBLIC_URL/j/TOKEN). With caption, the group name and the check code are printed under it; the landing page shows the same check code, so members can tell a genuine poster from a pasted-over one.',
+        params: WorkspaceAnd('codeId'),
+        querystring: QrQuery,
+        produces: ['image/png', 'image/svg+xml'],
+        // Sent as bytes, never serialized: the schema only documents the two image types.
+        response: { 200: ImageResponse },
+      },
+    },
+    async (request, reply) => {
+      const { workspaceId, codeId } = request.params;
+      const code = await getCode(deps, workspaceId, codeId);
+      const group = await getGroup(deps.db.kysely, workspaceId, code.groupId);
+      const query = request.query;
+      const format = query.format ?? 'png';
+      const image = renderQr(
+        code.url,
+        {
+          format,
+          size: query.size ?? 512,
+          margin: query.margin ?? 4,
+          errorCorrection: query.errorCorrection ?? 'M',
+          dark: query.dark ?? '#000000',
+          light: query.light ?? '#ffffff',
+        },
+        query.caption === false ? undefined : { title: group.name, checkCode: code.checkCode },
+      );
+      return reply
+        .type(image.contentType)
+        .header('content-disposition', `attachment; filename="qr.${format}"; filename*=UTF-8''${encodeURIComponent(fileName(code.name, format))}`)
+        .header('cache-control', 'no-store')
+        .send(image.body);
+    },
+  );
+
+  app.get(
+    '/workspaces/:workspaceId/codes/:codeId/poster',
+    {
+      config: { access: 'codes:read' },
+      schema: {
+        tags: ['Codes'],
+        summary: 'A printable poster with the code (PNG or SVG)',
+        description: "A 1:√2 page: the group's name, its value statement, the QR, how to scan, and the check code the landing page repeats.",
+        params: WorkspaceAnd('codeId'),
+        querystring: PosterQuery,
+        produces: ['image/png', 'image/svg+xml'],
+        response: { 200: ImageResponse },
+      },
+    },
+    async (request, reply) => {
+      const { workspaceId, codeId } = request.params;
+      const code = await getCode(deps, workspaceId, codeId);
+      const group = await getGroup(deps.db.kysely, workspaceId, code.groupId);
+      const format = request.query.format ?? 'png';
+      const image = renderPoster(
+        code.url,
+        { groupName: group.name, valueStatement: group.valueStatement || group.description, checkCode: code.checkCode, locale: request.query.locale ?? 'zh-CN' },
+        format,
+      );
+      return reply
+        .type(image.contentType)
+        .header('content-disposition', `attachment; filename="poster.${format}"; filename*=UTF-8''${encodeURIComponent(fileName(`${code.name}-poster`, format))}`)
+        .header('cache-control', 'no-store')
+        .send(image.body);
+    },
+  );
+}
