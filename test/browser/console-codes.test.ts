@@ -3,23 +3,17 @@
 // then open the code's landing page as a WeChat in-app browser on a 375 px wide phone.
 // Needs `npm run build:console` first and /usr/bin/chromium (never downloaded).
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { runCli, spawnServer, type ServerProcess } from '../harness/process.ts';
+import type { Browser } from 'playwright-core';
+import { ARTIFACTS, HAS_CHROMIUM, screenshot, skipWithoutChromium, startBrowserSession } from '../harness/browser.ts';
+import type { ServerProcess } from '../harness/process.ts';
 
-const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const CHROMIUM = '/usr/bin/chromium';
-const CONSOLE_INDEX = path.join(REPO_ROOT, 'console/dist/index.html');
-const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
 const OPERATOR = { email: 'codes-op@example.com', password: 'correct horse battery', name: 'Op', workspace: 'Codes demo' };
 const GROUP = { name: 'Spring Camp 1群', value: '扫码入群领资料：前端面试题合集' };
 const WECHAT_UA =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.47(0x18002f2f) NetType/WIFI Language/zh_CN';
-const hasChromium = existsSync(CHROMIUM);
 
 let server: ServerProcess | undefined;
 let browser: Browser | undefined;
@@ -27,19 +21,8 @@ let browser: Browser | undefined;
 let created: { token: string; checkCode: string } | undefined;
 
 before(async () => {
-  if (!hasChromium) return;
-  assert.ok(existsSync(CONSOLE_INDEX), `${CONSOLE_INDEX} is missing: run \`npm run build:console\` before the browser test`);
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'joincode-console-codes-'));
-  const env = { DATABASE_URL: path.join(dataDir, 'db.sqlite'), DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
-  await runCli(
-    ['create-operator', '--email', OPERATOR.email, '--password', OPERATOR.password, '--name', OPERATOR.name, '--workspace', OPERATOR.workspace],
-    env,
-  );
-  server = await spawnServer({ args: ['src/main.ts', 'start'], env, readyPath: '/healthz', tempDir: dataDir });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  if (!HAS_CHROMIUM) return;
+  ({ server, browser } = await startBrowserSession(OPERATOR));
 });
 
 after(async () => {
@@ -47,22 +30,8 @@ after(async () => {
   await server?.stop();
 });
 
-function skipWithoutChromium(t: { skip: (message: string) => void }): boolean {
-  if (hasChromium) return false;
-  const message = `${CHROMIUM} not found: the console codes browser test did not run (apt-get install -y chromium)`;
-  assert.notEqual(process.env.CI, 'true', message);
-  console.warn(`\n!!! SKIPPED: ${message} !!!\n`);
-  t.skip(message);
-  return true;
-}
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), animations: 'disabled', fullPage: true });
-}
-
 test('given a signed-in owner, when they create a hosted group and a code for it, then the code page shows its URL, check code and chart, and the QR downloads', async (t) => {
-  if (skipWithoutChromium(t)) return;
+  if (skipWithoutChromium(t, 'the console codes browser test')) return;
   assert.ok(server && browser);
   const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1360, height: 900 }, acceptDownloads: true });
   const page = await context.newPage();
@@ -135,7 +104,7 @@ test('given a signed-in owner, when they create a hosted group and a code for it
   assert.equal(await download.failure(), null);
   assert.deepEqual([...readFileSync(saved).subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], 'a real PNG was downloaded');
 
-  await screenshot(page, 'console-code');
+  await screenshot(page, 'console-code', { fullPage: true });
 
   // In Chinese: the menu and the group form's value statement placeholder (the seed's wording).
   await page.getByTestId('language-switch').click();
@@ -151,7 +120,7 @@ test('given a signed-in owner, when they create a hosted group and a code for it
 });
 
 test('given a code, when its landing page opens in WeChat on a 375 px phone in Chinese, then the group, value statement and check code show without horizontal overflow', async (t) => {
-  if (skipWithoutChromium(t)) return;
+  if (skipWithoutChromium(t, 'the console codes browser test')) return;
   assert.ok(server && browser);
   assert.ok(created, 'the first test created a code');
   const context = await browser.newContext({
@@ -174,6 +143,6 @@ test('given a code, when its landing page opens in WeChat on a 375 px phone in C
   }
   const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
   assert.ok(widths.scroll <= 375, `no horizontal overflow: scrollWidth ${widths.scroll}`);
-  await screenshot(page, 'landing-wechat-375');
+  await screenshot(page, 'landing-wechat-375', { fullPage: true });
   await context.close();
 });

@@ -3,39 +3,19 @@
 // invite someone and read the invitation in the development mail outbox, in English and Chinese.
 // Needs `npm run build:console` first and /usr/bin/chromium (never downloaded).
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { runCli, spawnServer, type ServerProcess } from '../harness/process.ts';
+import type { Browser } from 'playwright-core';
+import { HAS_CHROMIUM, screenshot, skipWithoutChromium, startBrowserSession } from '../harness/browser.ts';
+import type { ServerProcess } from '../harness/process.ts';
 
-const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const CHROMIUM = '/usr/bin/chromium';
-const CONSOLE_INDEX = path.join(REPO_ROOT, 'console/dist/index.html');
-const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
-const SCREENSHOT = path.join(ARTIFACTS, 'console-api-key.png');
 const OPERATOR = { email: 'op@example.com', password: 'correct horse battery', name: 'Op', workspace: 'Demo' };
-const hasChromium = existsSync(CHROMIUM);
 
 let server: ServerProcess | undefined;
 let browser: Browser | undefined;
 
 before(async () => {
-  if (!hasChromium) return;
-  assert.ok(existsSync(CONSOLE_INDEX), `${CONSOLE_INDEX} is missing: run \`npm run build:console\` before the browser test`);
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'joincode-console-'));
-  const env = { DATABASE_URL: path.join(dataDir, 'db.sqlite'), DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
-  await runCli(
-    ['create-operator', '--email', OPERATOR.email, '--password', OPERATOR.password, '--name', OPERATOR.name, '--workspace', OPERATOR.workspace],
-    env,
-  );
-  server = await spawnServer({ args: ['src/main.ts', 'start'], env, readyPath: '/healthz', tempDir: dataDir });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  if (!HAS_CHROMIUM) return;
+  ({ server, browser } = await startBrowserSession(OPERATOR));
 });
 
 after(async () => {
@@ -44,13 +24,7 @@ after(async () => {
 });
 
 test('given a signed-in owner, when they create an API key in the console, then the secret shown once authenticates API calls', async (t) => {
-  if (!hasChromium) {
-    const message = `${CHROMIUM} not found: the console browser test did not run (apt-get install -y chromium)`;
-    assert.notEqual(process.env.CI, 'true', message);
-    console.warn(`\n!!! SKIPPED: ${message} !!!\n`);
-    t.skip(message);
-    return;
-  }
+  if (skipWithoutChromium(t, 'the console browser test')) return;
   assert.ok(server && browser);
   const page = await browser.newPage({ locale: 'en-US', viewport: { width: 1360, height: 860 } });
   const cspViolations: string[] = [];
@@ -90,8 +64,7 @@ test('given a signed-in owner, when they create an API key in the console, then 
   const secret = await secretBox.inputValue();
   assert.ok(secret.length >= 20, `the modal shows a secret, got "${secret}"`);
   await page.getByTestId('api-key-name').waitFor({ state: 'hidden' });
-  mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
-  await page.screenshot({ path: SCREENSHOT, animations: 'disabled' });
+  await screenshot(page, 'console-api-key');
 
   await page.getByTestId('secret-close').click();
   await page.getByRole('cell', { name: 'Browser test key' }).waitFor();
@@ -105,16 +78,8 @@ test('given a signed-in owner, when they create an API key in the console, then 
   assert.deepEqual(cspViolations, []);
 });
 
-async function screenshot(page: Page, name: string): Promise<void> {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), animations: 'disabled' });
-}
-
 test('given an owner without SMTP, when they invite someone, then the invitation mail can be read in the mail outbox (English and Chinese)', async (t) => {
-  if (!hasChromium) {
-    t.skip(`${CHROMIUM} not found`);
-    return;
-  }
+  if (skipWithoutChromium(t, 'the console mail outbox test')) return;
   assert.ok(server && browser);
   const page = await browser.newPage({ locale: 'en-US', viewport: { width: 1360, height: 860 } });
   await page.goto(`${server.url}/console/`);

@@ -1,3 +1,4 @@
+import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import type { Deps } from '../../deps.ts';
 import { WorkspaceAnd } from '../../http/schemas.ts';
@@ -41,7 +42,22 @@ function fileName(name: string, format: string): string {
   return `${base}.${format}`;
 }
 
+/** An image as a download; the ASCII fallback name keeps old clients happy. */
+function sendImage(reply: FastifyReply, image: { contentType: string; body: Buffer }, name: string): FastifyReply {
+  const extension = name.slice(name.lastIndexOf('.'));
+  return reply
+    .type(image.contentType)
+    .header('content-disposition', `attachment; filename="joincode${extension}"; filename*=UTF-8''${encodeURIComponent(name)}`)
+    .header('cache-control', 'no-store')
+    .send(image.body);
+}
+
 export async function codeQrRoutes(app: AppInstance, deps: Deps): Promise<void> {
+  const codeWithGroup = async ({ workspaceId, codeId }: { workspaceId: string; codeId: string }) => {
+    const code = await getCode(deps, workspaceId, codeId);
+    return { code, group: await getGroup(deps.db.kysely, workspaceId, code.groupId) };
+  };
+
   app.get(
     '/workspaces/:workspaceId/codes/:codeId/qr',
     {
@@ -58,9 +74,7 @@ export async function codeQrRoutes(app: AppInstance, deps: Deps): Promise<void> 
       },
     },
     async (request, reply) => {
-      const { workspaceId, codeId } = request.params;
-      const code = await getCode(deps, workspaceId, codeId);
-      const group = await getGroup(deps.db.kysely, workspaceId, code.groupId);
+      const { code, group } = await codeWithGroup(request.params);
       const query = request.query;
       const format = query.format ?? 'png';
       const image = renderQr(
@@ -75,11 +89,7 @@ export async function codeQrRoutes(app: AppInstance, deps: Deps): Promise<void> 
         },
         query.caption === false ? undefined : { title: group.name, checkCode: code.checkCode },
       );
-      return reply
-        .type(image.contentType)
-        .header('content-disposition', `attachment; filename="qr.${format}"; filename*=UTF-8''${encodeURIComponent(fileName(code.name, format))}`)
-        .header('cache-control', 'no-store')
-        .send(image.body);
+      return sendImage(reply, image, fileName(code.name, format));
     },
   );
 
@@ -98,20 +108,14 @@ export async function codeQrRoutes(app: AppInstance, deps: Deps): Promise<void> 
       },
     },
     async (request, reply) => {
-      const { workspaceId, codeId } = request.params;
-      const code = await getCode(deps, workspaceId, codeId);
-      const group = await getGroup(deps.db.kysely, workspaceId, code.groupId);
+      const { code, group } = await codeWithGroup(request.params);
       const format = request.query.format ?? 'png';
       const image = renderPoster(
         code.url,
         { groupName: group.name, valueStatement: group.valueStatement || group.description, checkCode: code.checkCode, locale: request.query.locale ?? 'zh-CN' },
         format,
       );
-      return reply
-        .type(image.contentType)
-        .header('content-disposition', `attachment; filename="poster.${format}"; filename*=UTF-8''${encodeURIComponent(fileName(`${code.name}-poster`, format))}`)
-        .header('cache-control', 'no-store')
-        .send(image.body);
+      return sendImage(reply, image, fileName(`${code.name}-poster`, format));
     },
   );
 }

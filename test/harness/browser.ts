@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { runCli, spawnServer, type ServerProcess } from './process.ts';
+
+const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** Debian's Chromium; a browser is never downloaded. */
+export const CHROMIUM = '/usr/bin/chromium';
+export const HAS_CHROMIUM = existsSync(CHROMIUM);
+export const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
+const CONSOLE_INDEX = path.join(REPO_ROOT, 'console/dist/index.html');
+
+export interface Operator {
+  email: string;
+  password: string;
+  name: string;
+  workspace: string;
+}
+
+/** The real service (built console, fresh SQLite) with one operator, and a headless Chromium. */
+export async function startBrowserSession(operator: Operator): Promise<{ server: ServerProcess; browser: Browser }> {
+  assert.ok(existsSync(CONSOLE_INDEX), `${CONSOLE_INDEX} is missing: run \`npm run build:console\` before the browser tests`);
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'joincode-browser-'));
+  const env = { DATABASE_URL: path.join(dataDir, 'db.sqlite'), DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+  await runCli(['create-operator', '--email', operator.email, '--password', operator.password, '--name', operator.name, '--workspace', operator.workspace], env);
+  const server = await spawnServer({ args: ['src/main.ts', 'start'], env, readyPath: '/healthz', tempDir: dataDir });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  return { server, browser };
+}
+
+/** Skips loudly without Chromium; under CI=true a missing Chromium fails instead. */
+export function skipWithoutChromium(t: { skip: (message: string) => void }, what: string): boolean {
+  if (HAS_CHROMIUM) return false;
+  const message = `${CHROMIUM} not found: ${what} did not run (apt-get install -y chromium)`;
+  assert.notEqual(process.env.CI, 'true', message);
+  console.warn(`\n!!! SKIPPED: ${message} !!!\n`);
+  t.skip(message);
+  return true;
+}
+
+/** Keeps a screenshot as a test artifact under test-artifacts/. */
+export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), animations: 'disabled', ...options });
+}
