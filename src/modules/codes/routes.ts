@@ -87,11 +87,12 @@ export async function codeRoutes(app: AppInstance, deps: Deps): Promise<void> {
       config: { access: 'codes:manage' },
       schema: {
         tags,
-        summary: 'Revoke a join code for good',
-        description: 'Scanners get a 410 page. Revoking a revoked code changes nothing. The body may be omitted.',
+        summary: 'Revoke a join code for good, optionally with its blast radius',
+        description:
+          'Scanners get a 410 page. With blastRadius, everyone who joined through the code in the last N hours and is still in the group is removed or held for review in the same action (recorded in the audit log, one member event each). Revoking a revoked code changes nothing. The body may be omitted.',
         params: CodeParams,
         body: RevokeCode,
-        response: { 200: CodeView },
+        response: { 200: Type.Intersect([CodeView, Type.Object({ affectedMembers: Type.Integer({ description: 'Members removed or held for review' }) })]) },
       },
       // An empty body means no options.
       preValidation: async (request) => {

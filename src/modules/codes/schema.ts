@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { BLAST_RADIUS_ACTIONS } from '../members/blast-radius.ts';
 import { Id, NullableTimestamp, Timestamp } from '../../http/schemas.ts';
 
 export const CODE_STATUSES = ['active', 'paused', 'revoked'] as const;
@@ -102,7 +103,18 @@ export type CodeChanges = Static<typeof CodeChanges>;
  * (planned: `blastRadius: { hours, action: 'review' | 'remove' }` for members who joined through it).
  */
 export const RevokeCode = Type.Object(
-  { reason: Type.Optional(Type.String({ maxLength: 500, description: 'Kept in the audit log and the code.revoked event' })) },
+  {
+    reason: Type.Optional(Type.String({ maxLength: 500, description: 'Kept in the audit log and the code.revoked event' })),
+    blastRadius: Type.Optional(
+      Type.Object(
+        {
+          hours: Type.Integer({ minimum: 1, maximum: 720, description: 'Members who joined through the code in the last N hours…' }),
+          action: Type.Enum(BLAST_RADIUS_ACTIONS, { description: '…are removed, or held for review' }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
   { additionalProperties: false },
 );
 export type RevokeCode = Static<typeof RevokeCode>;

@@ -6,6 +6,7 @@ import { newId } from '../../ids.ts';
 import type { Actor } from '../audit/actor.ts';
 import { SYSTEM_ACTOR } from '../audit/actor.ts';
 import { recordChange } from '../audit/record.ts';
+import { applyBlastRadius } from '../members/blast-radius.ts';
 import { hashPassword } from '../staff/passwords.ts';
 import { getWorkspaceLimits } from '../workspaces/service.ts';
 import { findCodeRow, findWorkspaceCode, listCodeRows, type CodeRow } from './repository.ts';
@@ -241,17 +242,22 @@ export async function resetCode(deps: Deps, actor: Actor, workspaceId: string, c
   });
 }
 
-export async function revokeCode(deps: Deps, actor: Actor, workspaceId: string, codeId: string, input: RevokeCode): Promise<CodeView> {
+export async function revokeCode(deps: Deps, actor: Actor, workspaceId: string, codeId: string, input: RevokeCode): Promise<CodeView & { affectedMembers: number }> {
   const now = deps.clock.now();
   return deps.db.kysely.transaction().execute(async (tx) => {
     const row = await mustFind(tx, workspaceId, codeId, now);
-    if (row.status === 'revoked') return presentCode(deps, row);
+    if (row.status === 'revoked') return { ...presentCode(deps, row), affectedMembers: 0 };
     const columns = { status: 'revoked', revoked_at: now, next_rotation_at: null, updated_at: now };
     await tx.updateTable('codes').set(columns).where('id', '=', codeId).execute();
     const view = presentCode(deps, { ...row, ...columns });
     const reason = input.reason ?? null;
-    await recordChange(tx, actor, { workspaceId, action: 'code.revoked', targetType: 'code', targetId: codeId, details: { reason }, event: { code: view, reason } }, now);
-    return view;
+    const radius = input.blastRadius;
+    const affectedMembers = radius
+      ? await applyBlastRadius(tx, actor, { workspaceId, codeId, since: now - radius.hours * 3600 * 1000, action: radius.action, reason }, now)
+      : 0;
+    const blastRadius = radius ? { ...radius, affectedMembers } : null;
+    await recordChange(tx, actor, { workspaceId, action: 'code.revoked', targetType: 'code', targetId: codeId, details: { reason, blastRadius }, event: { code: view, reason, blastRadius } }, now);
+    return { ...view, affectedMembers };
   });
 }
 

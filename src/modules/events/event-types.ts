@@ -20,6 +20,8 @@ export const EVENT_TYPES = {
   'code.rotated': 'A join code got a new token (reason reset or scheduled): reprint the QR; the old one no longer works',
   'code.revoked': 'A join code was revoked; its QR no longer works',
   'member.joined': 'A member joined a hosted group (with the code, channel tags and inviter that brought them)',
+  'member.removed': 'A member was removed from a group (for example by revoking a leaked code with its blast radius)',
+  'member.held_for_review': 'A member was moved to review (for example by revoking a leaked code with its blast radius)',
   'member.left': 'A member left a hosted group',
   'webhook.test': 'A test event sent from the console or API',
   'webhook_endpoint.disabled': 'A webhook endpoint was disabled after failing for too long',
