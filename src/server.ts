@@ -5,6 +5,7 @@ import { registerIdempotencyJobs } from './http/idempotency.ts';
 import { registerCodeJobs } from './modules/codes/jobs.ts';
 import { createJobRunner, type JobRunner } from './modules/jobs/runner.ts';
 import { registerMailJobs } from './modules/mail/jobs.ts';
+import { registerMemberJobs } from './modules/members/jobs.ts';
 import { registerStaffJobs } from './modules/staff/jobs.ts';
 import { createDeliveryWorker } from './modules/webhooks/delivery.ts';
 import { registerWebhookJobs } from './modules/webhooks/jobs.ts';
@@ -29,6 +30,7 @@ function defineJobs(deps: Deps): JobRunner {
   registerStaffJobs(runner);
   registerIdempotencyJobs(runner);
   registerCodeJobs(runner);
+  registerMemberJobs(runner);
   return runner;
 }
 
