@@ -5,6 +5,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type SqliteDatab
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.ts';
 import { migrationProvider } from './migrations/index.ts';
+import { SqliteReaderDialect } from './sqlite-reader.ts';
 import type { Database } from './schema.ts';
 
 export type { Database } from './schema.ts';
@@ -14,6 +15,13 @@ export type Dialect = DatabaseConfig['dialect'];
 
 export interface Db {
   kysely: Kysely<Database>;
+  /**
+   * For reads on hot paths that may see the last committed state. On SQLite it is a second
+   * connection without Kysely's lock: Kysely holds its one connection for a whole transaction,
+   * across awaits, so reads on it would queue behind every group-commit batch. WAL lets them run beside it.
+   * On PostgreSQL the pool already reads beside writers, so it is the same instance.
+   */
+  reader: Kysely<Database>;
   dialect: Dialect;
   close(): Promise<void>;
 }
@@ -53,7 +61,19 @@ export function openDatabase(config: DatabaseConfig, options: { poolSize?: numbe
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-    return { kysely, dialect: 'sqlite', close: () => kysely.destroy() };
+    if (config.file === ':memory:') return { kysely, reader: kysely, dialect: 'sqlite', close: () => kysely.destroy() };
+    const readConnection = new SQLite(config.file);
+    readConnection.pragma('busy_timeout = 5000');
+    const reader = new Kysely<Database>({ dialect: new SqliteReaderDialect(withStatementCache(readConnection)) });
+    return {
+      kysely,
+      reader,
+      dialect: 'sqlite',
+      close: async () => {
+        await reader.destroy();
+        await kysely.destroy();
+      },
+    };
   }
   const pool = new pg.Pool({
     connectionString: config.url,
@@ -65,7 +85,7 @@ export function openDatabase(config: DatabaseConfig, options: { poolSize?: numbe
     } as pg.CustomTypesConfig,
   });
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { kysely, dialect: 'postgres', close: () => kysely.destroy() };
+  return { kysely, reader: kysely, dialect: 'postgres', close: () => kysely.destroy() };
 }
 
 /** Runs every pending migration; safe to call from several processes at once (Kysely locks). */

@@ -93,7 +93,7 @@ export async function lookupToken(deps: Deps, token: string, options: { scanCaps
   const now = deps.clock.now();
   const decoded = codeCrypto(deps.config).codec.decode(token, now);
   if (!decoded.ok) return { ok: false, reason: decoded.reason === 'expired' ? 'expired' : 'invalid' };
-  const row = await findCodeRow(deps.db.kysely, decoded.claims.codeId, now);
+  const row = await findCodeRow(deps.db.reader, decoded.claims.codeId, now);
   if (!row) return { ok: false, reason: 'not_found' };
   const refuse = (reason: CodeRefusal, group?: GroupView): Lookup => ({ ok: false, reason, row, ...(group ? { group } : {}) });
   if (row.status === 'revoked') return refuse('revoked');
@@ -105,7 +105,7 @@ export async function lookupToken(deps: Deps, token: string, options: { scanCaps
     if (row.scans_per_day_cap !== null && (row.scans_today ?? 0) >= row.scans_per_day_cap) return refuse('daily_cap');
     if (row.scans_total_cap !== null && row.scans_total >= row.scans_total_cap) return refuse('total_cap');
   }
-  const group = await getGroup(deps.db.kysely, row.workspace_id, row.group_id);
+  const group = await getGroup(deps.db.reader, row.workspace_id, row.group_id);
   if (group.status === 'archived') return refuse('group_archived', group);
   if (group.memberCount >= group.capacity) return refuse('group_full', group);
   return { ok: true, row, group, code: present(row) };
