@@ -2,7 +2,7 @@ import { Alert, Card, Typography } from 'antd';
 import { useMemo } from 'react';
 import { api, workspacePath } from '../api/client.ts';
 import type { AuditEntry, Page } from '../api/types.ts';
-import { BarChart } from '../components/BarChart.tsx';
+import { SeriesChart } from '../components/SeriesChart.tsx';
 import { describeError, isForbidden } from '../feedback.ts';
 import { useResource } from '../hooks/useResource.ts';
 import { useI18n } from '../I18nProvider.tsx';
@@ -74,7 +74,7 @@ export function ActivityChart({ workspaceId }: { workspaceId: string }) {
           <Typography.Text type="secondary">
             {t(data?.truncated ? 'overview.activityTruncated' : 'overview.activityTotal', { count: total })}
           </Typography.Text>
-          <BarChart labels={labels} values={values} seriesName={t('overview.changes')} />
+          <SeriesChart labels={labels} series={[{ name: t('overview.changes'), values, color: '#1677ff' }]} testId="activity-chart" />
         </>
       )}
     </Card>
