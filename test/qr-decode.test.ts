@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { rasterise } from '../src/modules/codes/render/qr.ts';
 import { operator } from './harness/factories.ts';
 import { Client } from './harness/client.ts';
 import { startTestServer, type TestServer } from './harness/server.ts';
@@ -51,6 +52,24 @@ describe('QR images decode with an independent decoder (zbarimg)', { skip: missi
       assert.match(landing.text, new RegExp(code.checkCode));
     });
   }
+
+  test('given a centre logo, when the PNG is decoded, then it still yields the URL; a fake logo is refused', async () => {
+    const base = `/api/v1/workspaces/${owner.workspaceId}/codes/${code.id}/qr`;
+    const logoPng = rasterise('<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><circle cx="32" cy="32" r="30" fill="#e4393c"/><text x="32" y="42" font-size="28" text-anchor="middle" fill="#fff">群</text></svg>', 128);
+    const logo = `data:image/png;base64,${logoPng.toString('base64')}`;
+    const response = await fetch(`${server.url}${base}`, {
+      method: 'POST',
+      headers: { cookie: owner.client.auth.cookie!, 'x-csrf-token': owner.client.auth.csrfToken!, 'content-type': 'application/json' },
+      body: JSON.stringify({ format: 'png', size: 600, logo }),
+    });
+    assert.equal(response.status, 200, await response.clone().text());
+    const file = path.join(dir, 'with-logo.png');
+    writeFileSync(file, Buffer.from(await response.arrayBuffer()));
+    assert.equal(execFileSync(ZBARIMG, ['--raw', '-q', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim(), code.url);
+    const fake = await owner.client.post(base, { logo: `data:image/png;base64,${Buffer.from('not an image').toString('base64')}` });
+    assert.equal(fake.status, 400);
+    assert.match(fake.body.detail, /PNG or JPEG/);
+  });
 
   test('given the printable poster, when its PNG is decoded, then it yields the same URL', async () => {
     for (const locale of ['zh-CN', 'en']) assert.equal(await decode(`format=png&locale=${locale}`, 'poster'), code.url);

@@ -1,10 +1,12 @@
 import type { FastifyReply } from 'fastify';
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
+import { AppError } from '../../errors.ts';
 import type { Deps } from '../../deps.ts';
 import { WorkspaceAnd } from '../../http/schemas.ts';
 import type { AppInstance } from '../../http/types.ts';
 import { getGroup } from '../groups/service.ts';
 import { COLOUR_PATTERN } from './render/colours.ts';
+import { MAX_LOGO_BYTES, readLogo, type Logo } from './render/logo.ts';
 import { renderPoster } from './render/poster.ts';
 import { ERROR_CORRECTION_LEVELS, renderQr } from './render/qr.ts';
 import { LOCALES } from '../../pages/locale.ts';
@@ -36,6 +38,9 @@ const QrQuery = Type.Object(
   { additionalProperties: false },
 );
 
+/** A 512 KiB logo as base64 plus the options. */
+const LOGO_BODY_LIMIT = Math.ceil((MAX_LOGO_BYTES * 4) / 3) + 4096;
+
 /** Disposition-safe file name: the code's name, letters and digits only. */
 function fileName(name: string, format: string): string {
   const base = name.replace(/[^\p{L}\p{N}_-]+/gu, '-').replace(/^-+|-+$/g, '') || 'joincode';
@@ -58,6 +63,25 @@ export async function codeQrRoutes(app: AppInstance, deps: Deps): Promise<void> 
     return { code, group: await getGroup(deps.db.kysely, workspaceId, code.groupId) };
   };
 
+  async function sendQr(reply: FastifyReply, params: { workspaceId: string; codeId: string }, query: Static<typeof QrQuery>, logo?: Logo) {
+    const { code, group } = await codeWithGroup(params);
+    const format = query.format ?? 'png';
+    const image = renderQr(
+      code.url,
+      {
+        format,
+        size: query.size ?? 512,
+        margin: query.margin ?? 4,
+        errorCorrection: query.errorCorrection ?? 'M',
+        dark: query.dark ?? '#000000',
+        light: query.light ?? '#ffffff',
+        logo,
+      },
+      query.caption === false ? undefined : { title: group.name, checkCode: code.checkCode },
+    );
+    return sendImage(reply, image, fileName(code.name, format));
+  }
+
   app.get(
     '/workspaces/:workspaceId/codes/:codeId/qr',
     {
@@ -73,23 +97,32 @@ export async function codeQrRoutes(app: AppInstance, deps: Deps): Promise<void> 
         response: { 200: ImageResponse },
       },
     },
+    async (request, reply) => sendQr(reply, request.params, request.query),
+  );
+
+  app.post(
+    '/workspaces/:workspaceId/codes/:codeId/qr',
+    {
+      config: { access: 'codes:read' },
+      bodyLimit: LOGO_BODY_LIMIT,
+      schema: {
+        tags: ['Codes'],
+        summary: "The code's QR image with a centre logo",
+        description: 'The same options as GET, in the body, plus `logo`: a PNG or JPEG (at most 512 KiB, 4096×4096) as a data: URL. Error correction is raised to H so the covered modules can be rebuilt by the scanner.',
+        params: WorkspaceAnd('codeId'),
+        body: Type.Object(
+          { ...QrQuery.properties, logo: Type.String({ pattern: '^data:image/(png|jpeg);base64,[A-Za-z0-9+/]+={0,2}$', maxLength: LOGO_BODY_LIMIT }) },
+          { additionalProperties: false },
+        ),
+        produces: ['image/png', 'image/svg+xml'],
+        response: { 200: ImageResponse },
+      },
+    },
     async (request, reply) => {
-      const { code, group } = await codeWithGroup(request.params);
-      const query = request.query;
-      const format = query.format ?? 'png';
-      const image = renderQr(
-        code.url,
-        {
-          format,
-          size: query.size ?? 512,
-          margin: query.margin ?? 4,
-          errorCorrection: query.errorCorrection ?? 'M',
-          dark: query.dark ?? '#000000',
-          light: query.light ?? '#ffffff',
-        },
-        query.caption === false ? undefined : { title: group.name, checkCode: code.checkCode },
-      );
-      return sendImage(reply, image, fileName(code.name, format));
+      const { logo: dataUrl, ...options } = request.body;
+      const logo = readLogo(Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64'));
+      if (typeof logo === 'string') throw new AppError('validation_failed', logo, { errors: [{ in: 'body', pointer: '/logo', message: logo }] });
+      return sendQr(reply, request.params, options, logo);
     },
   );
 

@@ -3,6 +3,7 @@ import { Resvg } from '@resvg/resvg-js';
 import QRCode from 'qrcode';
 import { AppError } from '../../../errors.ts';
 import { contrastRatio, MIN_CONTRAST, parseColour, seenLuminances } from './colours.ts';
+import type { Logo } from './logo.ts';
 
 export const ERROR_CORRECTION_LEVELS = ['L', 'M', 'Q', 'H'] as const;
 
@@ -15,6 +16,8 @@ export interface QrOptions {
   errorCorrection: (typeof ERROR_CORRECTION_LEVELS)[number];
   dark: string;
   light: string;
+  /** A centre logo; error correction is then raised to H so the covered modules can be rebuilt. */
+  logo?: Logo;
 }
 
 /** Printed under the code: the group's name and the check code its landing page shows too. */
@@ -64,7 +67,7 @@ function checkColours(options: QrOptions) {
 /** The code as a self-contained SVG: one path of dark modules, and the caption as text. */
 export function qrSvg(url: string, options: QrOptions, caption?: Caption): string {
   const { dark, light } = checkColours(options);
-  const qr = QRCode.create(url, { errorCorrectionLevel: options.errorCorrection });
+  const qr = QRCode.create(url, { errorCorrectionLevel: options.logo ? 'H' : options.errorCorrection });
   const count = qr.modules.size;
   const width = count + options.margin * 2;
   const captionHeight = caption ? Math.max(6, width * 0.2) : 0;
@@ -87,9 +90,16 @@ export function qrSvg(url: string, options: QrOptions, caption?: Caption): strin
       `<text x="${width / 2}" y="${width + captionHeight * 0.78}" text-anchor="middle" font-family="${escapeXml(FONT_FAMILY)}" font-size="${(captionHeight * 0.22).toFixed(2)}" letter-spacing="${(captionHeight * 0.03).toFixed(2)}" ${fill(dark)}>${escapeXml(caption.checkCode)}</text>`
     : '';
   const pixelHeight = Math.round((options.size * height) / width);
+  // Level H recovers 30 % of the code; the logo (with its light backing) covers under 5 % of it.
+  const logoSide = count * 0.2;
+  const logoAt = options.margin + (count - logoSide) / 2;
+  const logo = options.logo
+    ? `<rect x="${logoAt - 0.5}" y="${logoAt - 0.5}" width="${logoSide + 1}" height="${logoSide + 1}" rx="1" ${fill(light)}/>` +
+      `<image x="${logoAt}" y="${logoAt}" width="${logoSide}" height="${logoSide}" preserveAspectRatio="xMidYMid meet" href="${options.logo.dataUri}"/>`
+    : '';
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" width="${options.size}" height="${pixelHeight}" viewBox="0 0 ${width} ${height}" shape-rendering="crispEdges">` +
-    `<rect width="${width}" height="${height}" ${fill(light)}/><path d="${path}" ${fill(dark)}/>${text}</svg>`
+    `<rect width="${width}" height="${height}" ${fill(light)}/><path d="${path}" ${fill(dark)}/>${logo}${text}</svg>`
   );
 }
 
