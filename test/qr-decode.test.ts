@@ -73,6 +73,10 @@ describe('QR images decode with an independent decoder (zbarimg)', { skip: missi
 
   test('given the printable poster, when its PNG is decoded, then it yields the same URL', async () => {
     for (const locale of ['zh-CN', 'en']) assert.equal(await decode(`format=png&locale=${locale}`, 'poster'), code.url);
+    const pdf = await owner.client.get(`/api/v1/workspaces/${owner.workspaceId}/codes/${code.id}/poster?format=pdf&locale=en`);
+    assert.equal(pdf.status, 200);
+    assert.equal(pdf.headers.get('content-type'), 'application/pdf');
+    assert.ok(pdf.text.startsWith('%PDF-'));
   });
 
   test('given an SVG, then it is self-contained, escapes the caption and carries the check code', async () => {

@@ -16,10 +16,18 @@ const ImageResponse = Type.Unsafe<Buffer>({
   description: 'The image',
   content: { 'image/png': { schema: { type: 'string', format: 'binary' } }, 'image/svg+xml': { schema: { type: 'string' } } },
 });
+const PosterResponse = Type.Unsafe<Buffer>({
+  description: 'The poster',
+  content: {
+    'image/png': { schema: { type: 'string', format: 'binary' } },
+    'image/svg+xml': { schema: { type: 'string' } },
+    'application/pdf': { schema: { type: 'string', format: 'binary' } },
+  },
+});
 
 const PosterQuery = Type.Object(
   {
-    format: Type.Optional(Type.Enum(['png', 'svg'], { default: 'png' })),
+    format: Type.Optional(Type.Enum(['png', 'svg', 'pdf'], { default: 'png' })),
     locale: Type.Optional(Type.Enum(LOCALES, { default: 'zh-CN' })),
   },
   { additionalProperties: false },
@@ -132,12 +140,12 @@ export async function codeQrRoutes(app: AppInstance, deps: Deps): Promise<void> 
       config: { access: 'codes:read' },
       schema: {
         tags: ['Codes'],
-        summary: 'A printable poster with the code (PNG or SVG)',
+        summary: 'A printable poster with the code (PNG, SVG or A4 PDF)',
         description: "A 1:√2 page: the group's name, its value statement, the QR, how to scan, and the check code the landing page repeats.",
         params: WorkspaceAnd('codeId'),
         querystring: PosterQuery,
-        produces: ['image/png', 'image/svg+xml'],
-        response: { 200: ImageResponse },
+        produces: ['image/png', 'image/svg+xml', 'application/pdf'],
+        response: { 200: PosterResponse },
       },
     },
     async (request, reply) => {

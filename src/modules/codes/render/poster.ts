@@ -1,5 +1,8 @@
 import type { Locale } from '../../../pages/locale.ts';
-import { escapeXml, qrSvg, rasterise } from './qr.ts';
+import { fontFamilyFor } from './fonts.ts';
+import { imagePdf } from './pdf.ts';
+import { qrSvg, rasterImage, rasterise } from './qr.ts';
+import { cleanText, escapeXml, fitText, textWidth } from './text.ts';
 
 export interface PosterContent {
   groupName: string;
@@ -8,59 +11,73 @@ export interface PosterContent {
   locale: Locale;
 }
 
-const HINT: Record<Locale, { scan: string; check: string }> = {
-  'zh-CN': { scan: '微信扫一扫，加入群聊', check: '核对码' },
-  en: { scan: 'Scan with your phone to join', check: 'Check code' },
+/** The check label matches the landing page's word, so members compare like with like. */
+const LABELS: Record<Locale, { scan: string; check: string; checkHint: string }> = {
+  'zh-CN': { scan: '微信扫一扫，加入群聊', check: '校验码', checkHint: '扫码后页面显示的校验码应与此一致，不一致请勿加入' },
+  en: { scan: 'Scan with WeChat or your phone camera to join', check: 'Check code', checkHint: 'The page you open must show this same code. If it differs, do not join.' },
 };
 
-// An A-series page (1:√2) at 1240×1754 px, which prints A5 at 300 dpi or A4 at 150 dpi.
+// An A-series page (1:√2) in units of 1240 × 1754: 150 dpi on A4 for the PNG (big enough to
+// print, small enough to send in a chat); the PDF is rasterised at twice that, 300 dpi.
 const WIDTH = 1240;
 const HEIGHT = 1754;
+const A4_POINTS = { widthPt: 595.28, heightPt: 841.89 };
+const CARD = { x: 60, y: 60, bottom: HEIGHT - 60 };
+const TEXT_WIDTH = WIDTH - 2 * CARD.x - 120;
 
-/** Breaks text into lines of at most `max` characters (CJK has no spaces to break at). */
-function lines(text: string, max: number, count: number): string[] {
-  const chars = [...text.trim()];
-  const out: string[] = [];
-  for (let i = 0; i < chars.length && out.length < count; i += max) out.push(chars.slice(i, i + max).join(''));
-  if (chars.length > max * count) out[count - 1] = `${[...out[count - 1]!].slice(0, max - 1).join('')}…`;
-  return out;
+function text(x: number, y: number, size: number, value: string, attributes = ''): string {
+  return `<text x="${x}" y="${y.toFixed(1)}" text-anchor="middle" font-size="${size.toFixed(1)}" font-family="${fontFamilyFor(value)}" ${attributes}>${escapeXml(value)}</text>`;
+}
+
+/** Lines of fitted text from `top`; returns the SVG and the y below the last line. */
+function block(value: string, top: number, box: { fontSize: number; minFontSize: number; maxLines: number }, attributes: string) {
+  const fitted = fitText(value, { ...box, maxWidth: TEXT_WIDTH });
+  const lineHeight = fitted.fontSize * 1.25;
+  const svg = fitted.lines.map((line, i) => text(WIDTH / 2, top + fitted.fontSize + i * lineHeight, fitted.fontSize, line, attributes)).join('');
+  return { svg, bottom: top + fitted.lines.length * lineHeight };
 }
 
 /**
  * A printable poster: the group's name, the value statement (the seed's "扫码入群领资料" converts
- * 62 % against 18 % for a plain description, so it is the biggest line), the code, the check code
- * the landing page repeats, and how to scan.
+ * 62 % against 18 % for a plain description, so it is the biggest line), the code, how to scan,
+ * and the check code the landing page repeats, with the instruction to compare them — a code
+ * pasted over the poster ("二维码劫持") leads to a page without this code.
  */
 export function posterSvg(url: string, content: PosterContent): string {
-  const hint = HINT[content.locale];
-  const qrSize = 760;
+  const labels = LABELS[content.locale];
+  const title = block(cleanText(content.groupName), 130, { fontSize: 72, minFontSize: 52, maxLines: 2 }, 'font-weight="700" fill="#1f2328"');
+  const value = block(cleanText(content.valueStatement), title.bottom + 30, { fontSize: 96, minFontSize: 60, maxLines: 3 }, 'font-weight="700" fill="#0958d9"');
+  // The code takes what the text leaves, up to 760 units (about 12.5 cm on A4); the code and
+  // the lines under it sit in the middle of the space left.
+  const footer = 300;
+  const space = CARD.bottom - 20 - (value.bottom + 40);
+  const qrSize = Math.min(760, space - footer);
+  const qrTop = value.bottom + 40 + (space - qrSize - footer) / 2;
   const qr = qrSvg(url, { format: 'svg', size: qrSize, margin: 2, errorCorrection: 'Q', dark: '#000000', light: '#ffffff' });
-  const text = (y: number, size: number, value: string, weight = 400, fill = '#1f2328') =>
-    `<text x="${WIDTH / 2}" y="${y}" text-anchor="middle" font-size="${size}" font-weight="${weight}" fill="${fill}">${escapeXml(value)}</text>`;
-  const title = lines(content.groupName, 16, 2);
-  const value = lines(content.valueStatement, 12, 2);
-  let y = 190;
+  const qrBody = qr.replace(/^<svg[^>]*>/, `<svg x="${(WIDTH - qrSize) / 2}" y="${qrTop}" width="${qrSize}" height="${qrSize}" viewBox="${/viewBox="([^"]+)"/.exec(qr)![1]}">`);
+  const below = qrTop + qrSize;
+  const checkText = `${labels.check}  ${cleanText(content.checkCode)}`;
+  const checkWidth = Math.min(TEXT_WIDTH, textWidth(checkText, 44) + 120);
   const parts = [
     `<rect width="${WIDTH}" height="${HEIGHT}" fill="#f5f6f8"/>`,
-    `<rect x="60" y="60" width="${WIDTH - 120}" height="${HEIGHT - 120}" rx="48" fill="#ffffff"/>`,
+    `<rect x="${CARD.x}" y="${CARD.y}" width="${WIDTH - 2 * CARD.x}" height="${CARD.bottom - CARD.y}" rx="48" fill="#ffffff"/>`,
+    title.svg,
+    value.svg,
+    qrBody,
+    text(WIDTH / 2, below + 80, 48, labels.scan, 'fill="#1f2328"'),
+    `<rect x="${(WIDTH - checkWidth) / 2}" y="${below + 125}" width="${checkWidth}" height="84" rx="42" fill="#fff7e6" stroke="#fa8c16" stroke-width="3"/>`,
+    text(WIDTH / 2, below + 182, 44, checkText, 'font-weight="700" fill="#ad4e00" letter-spacing="2"'),
+    text(WIDTH / 2, below + 262, 30, labels.checkHint, 'fill="#656d76"'),
   ];
-  for (const line of title) {
-    parts.push(text(y, 64, line, 700));
-    y += 84;
-  }
-  y += 40;
-  for (const line of value) {
-    parts.push(text(y, 88, line, 700, '#0958d9'));
-    y += 108;
-  }
-  const qrTop = Math.max(y, 560);
-  parts.push(`<g transform="translate(${(WIDTH - qrSize) / 2} ${qrTop})">${qr.replace(/^<svg[^>]*>/, `<svg width="${qrSize}" height="${qrSize}" viewBox="${/viewBox="([^"]+)"/.exec(qr)![1]}">`)}</g>`);
-  parts.push(text(qrTop + qrSize + 90, 48, hint.scan));
-  parts.push(text(qrTop + qrSize + 170, 40, `${hint.check} ${content.checkCode}`, 400, '#656d76'));
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="'Noto Sans CJK SC','PingFang SC','Microsoft YaHei',sans-serif">${parts.join('')}</svg>`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}">${parts.join('')}</svg>`;
 }
 
-export function renderPoster(url: string, content: PosterContent, format: 'png' | 'svg'): { contentType: string; body: Buffer } {
+/** The poster as PNG (150 dpi on A4), PDF (A4, 300 dpi) or SVG. */
+export function renderPoster(url: string, content: PosterContent, format: 'png' | 'pdf' | 'svg'): { contentType: string; body: Buffer } {
   const svg = posterSvg(url, content);
-  return format === 'svg' ? { contentType: 'image/svg+xml; charset=utf-8', body: Buffer.from(svg) } : { contentType: 'image/png', body: rasterise(svg, WIDTH) };
+  if (format === 'svg') return { contentType: 'image/svg+xml; charset=utf-8', body: Buffer.from(svg) };
+  if (format === 'png') return { contentType: 'image/png', body: rasterise(svg, WIDTH) };
+  const image = rasterImage(svg, WIDTH * 2);
+  const title = `${cleanText(content.groupName)} — ${LABELS[content.locale].check} ${content.checkCode}`;
+  return { contentType: 'application/pdf', body: imagePdf({ width: image.width, height: image.height, rgba: image.pixels }, { ...A4_POINTS, title }) };
 }

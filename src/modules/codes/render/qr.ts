@@ -1,9 +1,10 @@
-import { existsSync } from 'node:fs';
 import { Resvg } from '@resvg/resvg-js';
 import QRCode from 'qrcode';
 import { AppError } from '../../../errors.ts';
 import { contrastRatio, MIN_CONTRAST, parseColour, seenLuminances } from './colours.ts';
+import { assertFontsCover, defaultFonts, fontFamilyFor, type FontSet } from './fonts.ts';
 import type { Logo } from './logo.ts';
+import { cleanText, escapeXml, fitText } from './text.ts';
 
 export const ERROR_CORRECTION_LEVELS = ['L', 'M', 'Q', 'H'] as const;
 
@@ -26,24 +27,11 @@ export interface Caption {
   checkCode: string;
 }
 
-// Group names are often Chinese: the rasteriser gets a CJK-capable font file, found once.
-const CJK_FONTS = [
-  '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc',
-  '/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc',
-  '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc',
-  '/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc',
-];
-const FONT_FAMILY = "'Noto Sans CJK SC','PingFang SC','Microsoft YaHei','WenQuanYi Micro Hei',sans-serif";
-let fontFiles: string[] | undefined;
-
-export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
-}
-
-function truncate(text: string, max: number): string {
-  const chars = [...text];
-  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
-}
+/**
+ * Fewer than 2 pixels per module and the grid aliases: scanners, zbar included, start to miss.
+ * How many modules a code has depends on the URL's length, so the schema cannot check this.
+ */
+const MIN_PIXELS_PER_MODULE = 2;
 
 /** Refuses colours a phone camera could not read: too little contrast, or light modules on dark. */
 function checkColours(options: QrOptions) {
@@ -67,9 +55,18 @@ function checkColours(options: QrOptions) {
 /** The code as a self-contained SVG: one path of dark modules, and the caption as text. */
 export function qrSvg(url: string, options: QrOptions, caption?: Caption): string {
   const { dark, light } = checkColours(options);
-  const qr = QRCode.create(url, { errorCorrectionLevel: options.logo ? 'H' : options.errorCorrection });
+  const level = options.logo ? 'H' : options.errorCorrection;
+  let qr;
+  try {
+    qr = QRCode.create(url, { errorCorrectionLevel: level });
+  } catch (error) {
+    throw new AppError('validation_failed', `The URL does not fit in a QR code at error correction ${level}: ${(error as Error).message}`);
+  }
   const count = qr.modules.size;
   const width = count + options.margin * 2;
+  if (options.size < width * MIN_PIXELS_PER_MODULE) {
+    throw new AppError('validation_failed', `size ${options.size} is too small: this code is ${width} modules wide with its margin, so size must be at least ${width * MIN_PIXELS_PER_MODULE}`);
+  }
   const captionHeight = caption ? Math.max(6, width * 0.2) : 0;
   const height = width + captionHeight;
   let path = '';
@@ -85,9 +82,13 @@ export function qrSvg(url: string, options: QrOptions, caption?: Caption): strin
     }
   }
   const fill = (colour: { hex: string; alpha: number }) => `fill="${colour.hex}"${colour.alpha < 1 ? ` fill-opacity="${colour.alpha.toFixed(3)}"` : ''}`;
+  // The name on one line, shrunk a little and then cut with an ellipsis when it is long.
+  const title = fitText(cleanText(caption?.title ?? ''), { fontSize: captionHeight * 0.3, minFontSize: captionHeight * 0.24, maxWidth: width * 0.92, maxLines: 1 });
+  const titleLine = title.lines[0] ?? '';
+  const checkCode = cleanText(caption?.checkCode ?? '');
   const text = caption
-    ? `<text x="${width / 2}" y="${width + captionHeight * 0.38}" text-anchor="middle" font-family="${escapeXml(FONT_FAMILY)}" font-size="${(captionHeight * 0.3).toFixed(2)}" ${fill(dark)}>${escapeXml(truncate(caption.title, 20))}</text>` +
-      `<text x="${width / 2}" y="${width + captionHeight * 0.78}" text-anchor="middle" font-family="${escapeXml(FONT_FAMILY)}" font-size="${(captionHeight * 0.22).toFixed(2)}" letter-spacing="${(captionHeight * 0.03).toFixed(2)}" ${fill(dark)}>${escapeXml(caption.checkCode)}</text>`
+    ? `<text x="${width / 2}" y="${width + captionHeight * 0.38}" text-anchor="middle" font-family="${fontFamilyFor(titleLine)}" font-size="${title.fontSize.toFixed(2)}" ${fill(dark)}>${escapeXml(titleLine)}</text>` +
+      `<text x="${width / 2}" y="${width + captionHeight * 0.78}" text-anchor="middle" font-family="${fontFamilyFor(checkCode)}" font-size="${(captionHeight * 0.22).toFixed(2)}" letter-spacing="${(captionHeight * 0.03).toFixed(2)}" ${fill(dark)}>${escapeXml(checkCode)}</text>`
     : '';
   const pixelHeight = Math.round((options.size * height) / width);
   // Level H recovers 30 % of the code; the logo (with its light backing) covers under 5 % of it.
@@ -103,15 +104,24 @@ export function qrSvg(url: string, options: QrOptions, caption?: Caption): strin
   );
 }
 
-/** An SVG as a PNG `width` pixels wide, with a CJK-capable font for the text. */
-export function rasterise(svg: string, width: number): Buffer {
-  fontFiles ??= CJK_FONTS.filter((file) => existsSync(file));
+/**
+ * An SVG rasterised `width` pixels wide. Fonts are loaded only when there is text: a plain code
+ * never touches the disk. Text the fonts cannot draw is refused rather than drawn as boxes
+ * (the check is on the whole source, where only text content can hold CJK characters).
+ */
+export function rasterImage(svg: string, width: number, fonts: FontSet = defaultFonts()) {
+  const hasText = svg.includes('<text');
+  if (hasText) assertFontsCover(fonts, svg);
   return new Resvg(svg, {
     fitTo: { mode: 'width', value: width },
-    font: { fontFiles, loadSystemFonts: fontFiles.length === 0, defaultFontFamily: 'Noto Sans CJK SC' },
-  })
-    .render()
-    .asPng();
+    font: { fontFiles: hasText ? fonts.files : [], loadSystemFonts: false },
+    logLevel: 'off',
+  }).render();
+}
+
+/** An SVG as a PNG `width` pixels wide. */
+export function rasterise(svg: string, width: number, fonts?: FontSet): Buffer {
+  return rasterImage(svg, width, fonts).asPng();
 }
 
 /** The code as PNG or SVG, ready to send. */
