@@ -22,8 +22,10 @@ import { isScanPath, scanPageRoutes, sendBrokenLinkPage } from './modules/codes/
 import { codeQrRoutes } from './modules/codes/qr-routes.ts';
 import { codeStatsRoutes } from './modules/codes/stats-routes.ts';
 import { groupRoutes } from './modules/groups/routes.ts';
+import { liveCodeRoutes } from './modules/live-codes/routes.ts';
 import { mailRoutes } from './modules/mail/routes.ts';
 import { memberPageRoutes } from './modules/members/pages.ts';
+import { inviteRoutes } from './modules/invites/routes.ts';
 import { memberApiRoutes } from './modules/members/routes.ts';
 import { authRoutes } from './modules/staff/auth-routes.ts';
 import { staffRoutes } from './modules/staff/routes.ts';
@@ -91,7 +93,9 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Ap
       await codeRoutes(api, deps);
       await codeStatsRoutes(api, deps);
       await codeQrRoutes(api, deps);
+      await liveCodeRoutes(api, deps);
       await memberApiRoutes(api, deps);
+      await inviteRoutes(api, deps);
     },
     { prefix: '/api/v1' },
   );

@@ -3,8 +3,10 @@ import type { Config } from './config.ts';
 import type { Deps } from './deps.ts';
 import { registerIdempotencyJobs } from './http/idempotency.ts';
 import { registerCodeJobs } from './modules/codes/jobs.ts';
+import { registerLiveCodeJobs } from './modules/live-codes/jobs.ts';
 import { createJobRunner, type JobRunner } from './modules/jobs/runner.ts';
 import { registerMailJobs } from './modules/mail/jobs.ts';
+import { registerInviteJobs } from './modules/invites/jobs.ts';
 import { registerMemberJobs } from './modules/members/jobs.ts';
 import { registerStaffJobs } from './modules/staff/jobs.ts';
 import { createDeliveryWorker } from './modules/webhooks/delivery.ts';
@@ -30,7 +32,9 @@ function defineJobs(deps: Deps): JobRunner {
   registerStaffJobs(runner);
   registerIdempotencyJobs(runner);
   registerCodeJobs(runner);
+  registerLiveCodeJobs(runner);
   registerMemberJobs(runner);
+  registerInviteJobs(runner);
   return runner;
 }
 

@@ -27,6 +27,16 @@ export interface Database {
   member_sessions: MemberSessionTable;
   email_codes: EmailCodeTable;
   integration_secrets: IntegrationSecretTable;
+  live_codes: LiveCodeTable;
+  live_code_entries: LiveCodeEntryTable;
+  group_admins: GroupAdminTable;
+  invite_settings: InviteSettingsTable;
+  invite_campaigns: InviteCampaignTable;
+  invites: InviteTable;
+  invite_quota_days: InviteQuotaDayTable;
+  invite_redemptions: InviteRedemptionTable;
+  invite_campaign_redeemers: InviteCampaignRedeemerTable;
+  referral_edges: ReferralEdgeTable;
 }
 
 export interface WorkspaceTable {
@@ -286,7 +296,8 @@ export interface IntegrationSecretTable {
 export interface CodeTable {
   id: string;
   workspace_id: string;
-  group_id: string;
+  /** The group a join code leads to; null for a live code, whose pool is in live_codes. */
+  group_id: string | null;
   name: string;
   /** active | paused | revoked */
   status: string;
@@ -332,6 +343,8 @@ export interface ScanTable {
   bot: number;
   /** IPv4 /24 or IPv6 /48, never the full address */
   network: string;
+  /** Live codes: the pool entry the scan was routed to (null for join codes and refusals). */
+  entry_id: string | null;
 }
 
 export interface CodeScanDayTable {
@@ -339,4 +352,186 @@ export interface CodeScanDayTable {
   /** YYYY-MM-DD, UTC */
   day: string;
   scans: number;
+}
+
+/** A live code (活码): the codes row with this id is its token, caps and tags; this is its pool's rules. */
+export interface LiveCodeTable {
+  code_id: string;
+  workspace_id: string;
+  /** fill_in_order | least_full | round_robin | nearest */
+  rule: string;
+  /** JSON GroupTemplate for auto-created hosted groups; null = a full pool refuses. */
+  template: string | null;
+  /** The {n} of the next auto-created group. */
+  next_group_number: number;
+  /** Defaults for new link entries: scans before retiring, hours before expiring (null = never). */
+  scan_threshold: number;
+  entry_validity_hours: number | null;
+  /** Admissions so far under round_robin (per join for hosted entries, per scan for links). */
+  rr_cursor: number;
+  /** ok | low | empty, as last judged. */
+  pool_state: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface LiveCodeEntryTable {
+  id: string;
+  workspace_id: string;
+  live_code_id: string;
+  position: number;
+  /** group (a hosted group of the workspace) | link (an external group's QR image or join URL) */
+  kind: string;
+  group_id: string | null;
+  /** Link entries: image | url, the decoded payload (or the URL) and its SHA-256 for duplicates. */
+  source: string | null;
+  payload: string | null;
+  payload_hash: string | null;
+  label: string;
+  platform: string | null;
+  /** JSON array of user-agent app classes this entry serves; null = everyone. */
+  audience: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  region: string | null;
+  /** Admitted scans routed here. */
+  scans: number;
+  /** Link entries: retired once scans reach it. */
+  scan_threshold: number | null;
+  expires_at: number | null;
+  /** active | paused | retired */
+  status: string;
+  /** threshold | expired */
+  retired_reason: string | null;
+  /** When the 24-hour expiry reminder went out. */
+  reminded_at: number | null;
+  /** The {n} of a group the pool created from its template. */
+  group_number: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface GroupAdminTable {
+  group_id: string;
+  staff_id: string;
+  workspace_id: string;
+  created_at: number;
+}
+
+/** A workspace's invite code format and lifecycle settings; no row = the defaults (modules/invites/settings.ts). */
+export interface InviteSettingsTable {
+  workspace_id: string;
+  /** Upper case, a size with a check-character construction (modules/invites/check-character.ts). */
+  alphabet: string;
+  body_length: number;
+  prefix: string;
+  suffix: string;
+  /** Days an ended code is kept (archived after a week) before the retention job purges it. */
+  retention_days: number;
+  /** invite.expiring goes out this many hours before a code expires. */
+  expiring_lead_hours: number;
+  updated_at: number;
+}
+
+export interface InviteCampaignTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  description: string;
+  starts_at: number;
+  /** null = open-ended */
+  ends_at: number | null;
+  /** active | paused | ended */
+  status: string;
+  /** Redemptions of this campaign's codes one redeemer may make; null = no limit. */
+  per_redeemer_limit: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/**
+ * An invite code. Owners and redeemers are also written as party keys, the nodes of the referral
+ * graph and the quota's owner: 'u:<integrator user id>' or 'm:<member id>' (a member known by an
+ * integrator user id is 'u:' too, so both ways of naming one person meet).
+ */
+export interface InviteTable {
+  id: string;
+  workspace_id: string;
+  /** Normalized: upper case, no separators; unique per workspace. */
+  code: string;
+  /** referral | campaign | support | tracking */
+  purpose: string;
+  /** member | user */
+  owner_type: string;
+  owner_id: string;
+  owner_key: string;
+  owner_name: string | null;
+  /** Set exactly for purpose campaign. */
+  campaign_id: string | null;
+  /** JSON {type: agent | queue, name}; set exactly for purpose support. */
+  routing: string | null;
+  /** JSON channel tags (utm_* and channel), as on join codes. */
+  tags: string;
+  /** null = unlimited */
+  max_uses: number | null;
+  /** Successful redemptions; only a conditional update in the redeeming transaction moves it. */
+  uses: number;
+  /** active | expired | exhausted | revoked */
+  status: string;
+  /** null = permanent */
+  expires_at: number | null;
+  /** When invite.expiring went out for the current expiry (reset by an extension). */
+  expiring_notified_at: number | null;
+  /** When the code stopped being active (expired, exhausted, revoked). */
+  ended_at: number | null;
+  /** Moved to history; purged retention_days after ended_at. */
+  archived_at: number | null;
+  revoked_reason: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface InviteQuotaDayTable {
+  workspace_id: string;
+  owner_key: string;
+  /** YYYY-MM-DD, UTC */
+  day: string;
+  created: number;
+}
+
+/** One successful redemption: at most one per code and redeemer. The reward ledger refers to these rows. */
+export interface InviteRedemptionTable {
+  id: string;
+  workspace_id: string;
+  invite_id: string;
+  /** The integrator's user id of the redeemer (party key 'u:<redeemer_id>'). */
+  redeemer_id: string;
+  redeemer_name: string | null;
+  campaign_id: string | null;
+  /** A device id the integrator passed, for per-device limits and abuse checks. */
+  device: string | null;
+  /** IPv4 /24 or IPv6 /48 of the caller, never the full address. */
+  network: string;
+  /** JSON reward outcome; null while no reward rule applies (reward rules are not built yet). */
+  reward: string | null;
+  created_at: number;
+}
+
+/** Redemptions per campaign and redeemer, for the campaign's per-redeemer limit. */
+export interface InviteCampaignRedeemerTable {
+  campaign_id: string;
+  redeemer_id: string;
+  redemptions: number;
+}
+
+/** inviter → invitee (师徒关系), written by referral redemptions; one inviter per invitee and workspace. */
+export interface ReferralEdgeTable {
+  id: string;
+  workspace_id: string;
+  /** Party keys, as on invites. */
+  inviter_key: string;
+  invitee_key: string;
+  invite_id: string | null;
+  redemption_id: string | null;
+  created_at: number;
 }

@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Deps } from '../deps.ts';
 import { outboxLagMs } from '../modules/events/outbox.ts';
+import { rasterLoad } from '../modules/codes/render/raster.ts';
 import type { AppInstance } from './types.ts';
 
 export interface MetricsSources {
@@ -9,8 +10,9 @@ export interface MetricsSources {
 }
 
 /**
- * Prometheus metrics at /metrics: HTTP latency by route, outbox lag, job counts and the process's
- * own figures. One registry per app instance so tests can build several apps side by side.
+ * Prometheus metrics at /metrics: HTTP latency by route, outbox lag, job counts, the image render
+ * backlog and the process's own figures. One registry per app instance so tests can build several
+ * apps side by side.
  */
 export function registerMetrics(app: AppInstance, deps: Deps, sources: MetricsSources): Registry {
   const registry = new Registry();
@@ -46,6 +48,18 @@ export function registerMetrics(app: AppInstance, deps: Deps, sources: MetricsSo
       this.reset();
       const counts = (await sources.jobCounts?.()) ?? {};
       for (const [status, count] of Object.entries(counts)) this.set({ status }, count);
+    },
+  });
+
+  new Gauge({
+    name: 'joincode_render_jobs',
+    help: 'QR and poster images being rasterised in worker threads, and waiting for one',
+    labelNames: ['state'],
+    registers: [registry],
+    collect() {
+      const load = rasterLoad();
+      this.set({ state: 'running' }, load.running);
+      this.set({ state: 'queued' }, load.queued);
     },
   });
 

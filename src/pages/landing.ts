@@ -47,7 +47,7 @@ const TEXT: Messages<LandingKey> = {
   },
 };
 
-const PLATFORM_NAMES: Record<Locale, Record<string, string>> = {
+export const PLATFORM_NAMES: Record<Locale, Record<string, string>> = {
   'zh-CN': { wechat: '微信', wecom: '企业微信', dingtalk: '钉钉', feishu: '飞书', qq: 'QQ', telegram: 'Telegram', discord: 'Discord', whatsapp: 'WhatsApp', line: 'LINE', other: '对应应用' },
   en: { wechat: 'WeChat', wecom: 'WeCom', dingtalk: 'DingTalk', feishu: 'Feishu', qq: 'QQ', telegram: 'Telegram', discord: 'Discord', whatsapp: 'WhatsApp', line: 'LINE', other: 'the app' },
 };
@@ -55,7 +55,10 @@ const PLATFORM_NAMES: Record<Locale, Record<string, string>> = {
 /** Inlined avatars beyond this would push the page past its 30 KB budget; a letter stands in. */
 export const MAX_INLINE_AVATAR_CHARS = 20 * 1024;
 
-function avatar(group: GroupView): Html {
+/** What the landing page shows of a group: a real one, or the one a live code's template will make. */
+export type LandingGroup = Pick<GroupView, 'kind' | 'name' | 'description' | 'valueStatement' | 'avatar' | 'memberCount' | 'platform' | 'joinUrl'>;
+
+function avatar(group: LandingGroup): Html {
   if (group.avatar && group.avatar.length <= MAX_INLINE_AVATAR_CHARS) return html`<img class="avatar" src="${group.avatar}" alt="">`;
   const letter = [...group.name.trim()][0] ?? '#';
   return html`<div class="avatar center" style="background:#e6f0ff;color:#0958d9;font-size:36px;line-height:72px;font-weight:600">${letter}</div>`;
@@ -63,18 +66,20 @@ function avatar(group: GroupView): Html {
 
 export interface LandingInput {
   locale: Locale;
-  group: GroupView;
+  group: LandingGroup;
   checkCode: string;
   token: string;
+  /** Carried on to the join step, e.g. a live code's scanner position ("?lat=…&lon=…"). */
+  joinQuery?: string;
 }
 
 /** The group, its promise, the check code and the one next step. */
-export function landingBody({ locale, group, checkCode, token }: LandingInput): Html {
+export function landingBody({ locale, group, checkCode, token, joinQuery = '' }: LandingInput): Html {
   const t = TEXT[locale];
   const platform = PLATFORM_NAMES[locale][group.platform ?? 'other'] ?? PLATFORM_NAMES[locale].other!;
   let next: Html;
   if (group.kind === 'hosted') {
-    next = html`<p class="muted">${t.stepHosted}</p><a class="button" href="/j/${token}/join">${t.join}</a>`;
+    next = html`<p class="muted">${t.stepHosted}</p><a class="button" href="/j/${token}/join${joinQuery}">${t.join}</a>`;
   } else if (group.joinUrl) {
     next = html`<p class="muted">${fill(t.stepExternal, { platform })}</p><a class="button" href="${group.joinUrl}" rel="noopener noreferrer">${fill(t.joinExternal, { platform })}</a>`;
   } else {
@@ -112,6 +117,7 @@ const REFUSALS: Record<Locale, Record<ScanPageProblem, [string, string]>> = {
     total_cap: ['扫码次数已用完', '这个二维码的扫码次数已经用完，请向群主索取新的二维码。'],
     group_archived: ['群已关闭', '这个群已归档，不再接受新成员。'],
     group_full: ['群已满员', '这个群已经满员，请联系群主。'],
+    pool_empty: ['暂时无法加入', '这个二维码对应的群目前都不接受新成员，请联系群主获取新的入群方式。'],
     too_many_attempts: ['尝试次数过多', '请 {seconds} 秒后再试。'],
     bad_request: ['请求无效', '请返回上一页重试。'],
     unavailable: ['出了点问题', '请稍后重试。'],
@@ -129,6 +135,7 @@ const REFUSALS: Record<Locale, Record<ScanPageProblem, [string, string]>> = {
     total_cap: ['This code is used up', 'It has had all the scans it allows. Ask the organiser for a new code.'],
     group_archived: ['This group is closed', 'It has been archived and takes no new members.'],
     group_full: ['This group is full', 'It has no room for new members. Contact the organiser.'],
+    pool_empty: ['No group is open right now', 'None of the groups behind this code takes new members at the moment. Ask the organiser for another way in.'],
     too_many_attempts: ['Too many attempts', 'Wait {seconds} s and try again.'],
     bad_request: ['That request is not valid', 'Go back and try again.'],
     unavailable: ['Something went wrong', 'Please try again in a moment.'],

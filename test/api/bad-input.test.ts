@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { newId } from '../../src/ids.ts';
+import { ENTRY_BODY_LIMIT } from '../../src/modules/live-codes/routes.ts';
 import { newSecret } from '../../src/modules/staff/tokens.ts';
 import { Client, type Response } from '../harness/client.ts';
 import { DIALECTS } from '../harness/env.ts';
@@ -37,8 +38,9 @@ interface BadRequest {
   check?: (response: Response) => void;
 }
 
-// Over every route's limit: 256 KiB for the API, more only where an image travels in the body (1 MiB at most).
-const OVER_LIMIT = JSON.stringify({ padding: 'x'.repeat(1024 * 1024) });
+// Over every route's limit: 256 KiB for the API, more only where an image travels in the body (a
+// live code's uploaded group QR, the largest: 2 MiB of image in base64).
+const OVER_LIMIT = JSON.stringify({ padding: 'x'.repeat(Math.max(1024 * 1024, ENTRY_BODY_LIMIT)) });
 
 function naming(pointer: string, where: string) {
   return (response: Response) => {

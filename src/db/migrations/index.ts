@@ -4,6 +4,8 @@ import * as webhookDeliverySeries from './0002_webhook_delivery_series.ts';
 import * as groups from './0003_groups.ts';
 import * as codes from './0004_codes.ts';
 import * as members from './0005_members.ts';
+import * as liveCodes from './0006_live_codes.ts';
+import * as invites from './0007_invites.ts';
 
 /** Every migration, in order. Imported statically so the compiled build carries them. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -12,6 +14,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003_groups': groups,
   '0004_codes': codes,
   '0005_members': members,
+  '0006_live_codes': liveCodes,
+  '0007_invites': invites,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -4,8 +4,13 @@ import type { Deps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
 import type { AppInstance } from '../../http/types.ts';
 import { sendPage } from '../../pages/layout.ts';
-import { landingBody, passwordBody, passwordTitle, refusalText, type ScanPageProblem } from '../../pages/landing.ts';
+import { landingBody, passwordBody, passwordTitle, refusalText, type LandingGroup, type ScanPageProblem } from '../../pages/landing.ts';
+import { allowLocateScript, linkLandingBody, locatingBody } from '../../pages/live-landing.ts';
 import { pickLocale, type Locale } from '../../pages/locale.ts';
+import { routeScan } from '../live-codes/admission.ts';
+import { payloadQrDataUrl } from '../live-codes/payload-qr.ts';
+import { countEntryScans } from '../live-codes/pool.ts';
+import { positionQuery, readPosition } from '../live-codes/position.ts';
 import { networkPrefix } from '../scans/network.ts';
 import { createScanRecorder, type ScanRecorder } from '../scans/recorder.ts';
 import { classifyUserAgent } from '../scans/user-agent.ts';
@@ -46,10 +51,10 @@ function sendRefusal(request: FastifyRequest, reply: FastifyReply, found: Extrac
   return sendProblemPage(request, reply, REFUSAL_STATUS[found.reason], found.reason, { from: found.row?.active_from, until: found.row?.active_until });
 }
 
-function sendLanding(deps: Deps, request: FastifyRequest, reply: FastifyReply, found: Extract<Lookup, { ok: true }>, token: string): FastifyReply {
+function sendLanding(deps: Deps, request: FastifyRequest, reply: FastifyReply, group: LandingGroup, token: string, joinQuery = ''): FastifyReply {
   const locale = localeOf(request);
   const checkCode = codeCrypto(deps.config).checkCode(token) ?? '';
-  return sendPage(reply, 200, { locale, title: found.group.name, body: landingBody({ locale, group: found.group, checkCode, token }) });
+  return sendPage(reply, 200, { locale, title: group.name, body: landingBody({ locale, group, checkCode, token, joinQuery }) });
 }
 
 /**
@@ -63,13 +68,15 @@ export async function scanPageRoutes(app: AppInstance, deps: Deps, options: { re
   app.addHook('onClose', async () => recorder.close());
   const passwordLimiter = deps.limiter('code-password', PASSWORD_ATTEMPTS, 'locked_out');
 
-  async function recordScan(request: FastifyRequest, found: Lookup, outcome: string): Promise<void> {
+  /** `routed`: where a live code sent the scanner (its pool entry, and the group if it is one). */
+  async function recordScan(request: FastifyRequest, found: Lookup, outcome: string, routed: { entryId: string; groupId: string | null } | null = null): Promise<void> {
     const row = found.row;
     if (!row) return; // nothing to attribute: the token did not lead to a code
     await recorder.record({
       workspaceId: row.workspace_id,
       codeId: row.id,
-      groupId: row.group_id,
+      groupId: routed ? routed.groupId : row.group_id,
+      entryId: routed?.entryId ?? null,
       outcome,
       admitted: found.ok,
       tags: parseTags(row.tags),
@@ -77,6 +84,37 @@ export async function scanPageRoutes(app: AppInstance, deps: Deps, options: { re
       network: networkPrefix(request.ip),
       at: deps.clock.now(),
     });
+  }
+
+  /**
+   * A live code: routes the scanner (user agent app, and position from ?lat=&lon= for nearest
+   * routing) and serves the routed group's landing page, the external group's QR or link, or a
+   * refusal. A scan is recorded with its entry; after the access password (whose GET was recorded
+   * already) only a link entry's own count moves. Nearest routing without a position first serves
+   * a locating page that reopens the code with one; that page is not a scan (the reopening is).
+   */
+  async function sendLiveCode(request: FastifyRequest, reply: FastifyReply, found: Extract<Lookup, { ok: true }>, token: string, step: 'scan' | 'after_password'): Promise<FastifyReply> {
+    const query = (request.query ?? {}) as Record<string, unknown>;
+    const position = readPosition(query);
+    const scanner = { app: classifyUserAgent(request.headers['user-agent']).app, position };
+    const target = await routeScan(deps, found.code, scanner, { askPosition: position === null && query.located === undefined });
+    const locale = localeOf(request);
+    if (target.kind === 'locate') {
+      allowLocateScript(reply);
+      return sendPage(reply, 200, { locale, title: found.code.name, body: locatingBody(locale, found.code.name, token) });
+    }
+    if (target.kind === 'refused') {
+      if (step === 'scan') await recordScan(request, { ok: false, reason: target.reason, row: found.row }, target.reason);
+      return sendProblemPage(request, reply, REFUSAL_STATUS[target.reason], target.reason);
+    }
+    const entryId = target.kind === 'new_group' ? null : target.entryId;
+    if (step === 'scan') await recordScan(request, found, 'ok', entryId ? { entryId, groupId: target.kind === 'group' ? target.group.id : null } : null);
+    else if (target.kind === 'link') await deps.db.kysely.transaction().execute((tx) => countEntryScans(tx, new Map([[target.entryId, 1]]), deps.clock.now()));
+    if (target.kind !== 'link') return sendLanding(deps, request, reply, target.group, token, positionQuery(position));
+    const checkCode = codeCrypto(deps.config).checkCode(token) ?? '';
+    const { link } = target;
+    const body = linkLandingBody({ locale, title: found.code.name, label: link.label, checkCode, source: link.source, payload: link.payload, platform: link.platform, qr: link.source === 'image' ? payloadQrDataUrl(link.payload) : null });
+    return sendPage(reply, 200, { locale, title: found.code.name, body });
   }
 
   await app.register(
@@ -110,12 +148,14 @@ export async function scanPageRoutes(app: AppInstance, deps: Deps, options: { re
             return sendRefusal(request, reply, found);
           }
           const passed = !found.code.passwordRequired || hasPasswordPass(deps.config, token, request.headers.cookie, deps.clock.now());
-          await recordScan(request, found, passed ? 'ok' : 'password_required');
           if (!passed) {
+            await recordScan(request, found, 'password_required');
             const locale = localeOf(request);
             return sendPage(reply, 200, { locale, title: passwordTitle(locale), body: passwordBody(locale, token, false) });
           }
-          return sendLanding(deps, request, reply, found, token);
+          if (found.group === null) return sendLiveCode(request, reply, found, token, 'scan');
+          await recordScan(request, found, 'ok');
+          return sendLanding(deps, request, reply, found.group, token);
         },
       );
 
@@ -132,7 +172,7 @@ export async function scanPageRoutes(app: AppInstance, deps: Deps, options: { re
           // The scan itself was counted by the GET; the form does not count (or meet) the scan caps again.
           const found = await lookupToken(deps, token);
           if (!found.ok) return sendRefusal(request, reply, found);
-          if (!found.row.password_hash) return sendLanding(deps, request, reply, found, token);
+          if (!found.row.password_hash) return found.group ? sendLanding(deps, request, reply, found.group, token) : sendLiveCode(request, reply, found, token, 'after_password');
           const key = `${found.row.id}:${request.ip}`;
           await passwordLimiter.check(key);
           if (!(await verifyPassword(password, found.row.password_hash))) {
@@ -142,7 +182,7 @@ export async function scanPageRoutes(app: AppInstance, deps: Deps, options: { re
           }
           await passwordLimiter.reset(key);
           reply.header('set-cookie', passwordPassCookie(deps.config, token, deps.clock.now()));
-          return sendLanding(deps, request, reply, found, token);
+          return found.group ? sendLanding(deps, request, reply, found.group, token) : sendLiveCode(request, reply, found, token, 'after_password');
         },
       );
     },

@@ -7,7 +7,7 @@ export const GROUP_STATUSES = ['active', 'archived'] as const;
 
 /** PNG or JPEG as a data: URL; 256 KiB of image at most, so the landing page stays small. */
 export const AVATAR_MAX_BYTES = 256 * 1024;
-const Avatar = Type.String({
+export const Avatar = Type.String({
   pattern: '^data:image/(png|jpeg);base64,[A-Za-z0-9+/]+={0,2}$',
   maxLength: Math.ceil((AVATAR_MAX_BYTES * 4) / 3) + 30,
   description: 'A PNG or JPEG image as a data: URL, at most 256 KiB',

@@ -39,7 +39,7 @@ function eventGroup({ avatar: _avatar, ...group }: GroupView) {
 }
 
 /** The bytes must really be the PNG or JPEG the data: URL claims, within the size limit. */
-function checkAvatar(avatar: string | null | undefined): void {
+export function checkAvatar(avatar: string | null | undefined): void {
   if (!avatar) return;
   const [header, data = ''] = avatar.split(',');
   const bytes = Buffer.from(data, 'base64');
@@ -69,34 +69,41 @@ export async function createGroup(deps: Deps, actor: Actor, workspaceId: string,
   if (input.kind === 'hosted' && input.joinUrl) throw new AppError('validation_failed', 'A hosted group is joined through joincode, not a link');
   checkAvatar(input.avatar);
   const now = deps.clock.now();
-  return deps.db.kysely.transaction().execute(async (tx) => {
-    const row = {
-      id: newId(now),
-      workspace_id: workspaceId,
-      kind: input.kind,
-      name: input.name.trim(),
-      description: input.description ?? '',
-      value_statement: input.valueStatement ?? '',
-      welcome_text: input.welcomeText ?? '',
-      avatar: input.avatar ?? null,
-      capacity: await checkCapacity(tx, workspaceId, input.capacity),
-      member_count: 0,
-      platform: input.platform ?? null,
-      join_url: input.joinUrl ?? null,
-      status: 'active',
-      created_at: now,
-      updated_at: now,
-    };
-    await tx.insertInto('groups').values(row).execute();
-    const group = presentGroup(row);
-    await recordChange(
-      tx,
-      actor,
-      { workspaceId, action: 'group.created', targetType: 'group', targetId: row.id, details: { name: row.name, kind: row.kind }, event: { group: eventGroup(group) } },
-      now,
-    );
-    return group;
-  });
+  return deps.db.kysely.transaction().execute((tx) => insertGroup(tx, actor, workspaceId, input, now));
+}
+
+/**
+ * Inserts a checked group and records group.created, inside the caller's transaction (a live code
+ * creates its next group in the transaction that claims the group's number). `origin` goes into
+ * the event, e.g. which live code created the group and with which admins.
+ */
+export async function insertGroup(tx: Executor, actor: Actor, workspaceId: string, input: NewGroup, now: number, origin: Record<string, unknown> = {}): Promise<GroupView> {
+  const row = {
+    id: newId(now),
+    workspace_id: workspaceId,
+    kind: input.kind,
+    name: input.name.trim(),
+    description: input.description ?? '',
+    value_statement: input.valueStatement ?? '',
+    welcome_text: input.welcomeText ?? '',
+    avatar: input.avatar ?? null,
+    capacity: await checkCapacity(tx, workspaceId, input.capacity),
+    member_count: 0,
+    platform: input.platform ?? null,
+    join_url: input.joinUrl ?? null,
+    status: 'active',
+    created_at: now,
+    updated_at: now,
+  };
+  await tx.insertInto('groups').values(row).execute();
+  const group = presentGroup(row);
+  await recordChange(
+    tx,
+    actor,
+    { workspaceId, action: 'group.created', targetType: 'group', targetId: row.id, details: { name: row.name, kind: row.kind, ...origin }, event: { group: eventGroup(group), ...origin } },
+    now,
+  );
+  return group;
 }
 
 export async function getGroup(db: Executor, workspaceId: string, groupId: string): Promise<GroupView> {

@@ -3,12 +3,16 @@ import type { Database, Dialect } from '../../db/index.ts';
 import type { Deps } from '../../deps.ts';
 import { newId } from '../../ids.ts';
 import { utcDay } from '../codes/tokens.ts';
+import { countEntryScans } from '../live-codes/pool.ts';
 import type { UserAgentClass } from './user-agent.ts';
 
 export interface ScanRecord {
   workspaceId: string;
   codeId: string;
-  groupId: string;
+  /** The join code's group, or the group a live code routed the scanner to (null: none, or a link entry). */
+  groupId: string | null;
+  /** Live codes: the pool entry the scan was routed to; its scan count moves with the batch. */
+  entryId?: string | null;
   /** ok, password_required, or the refusal */
   outcome: string;
   /** Admitted scans (ok, password_required) count against the code's daily and total caps. */
@@ -44,10 +48,10 @@ export interface RecorderOptions {
 /**
  * Group commit for scans. Each request enqueues its scan and waits; one transaction writes the
  * whole batch — the scans rows, one code.scanned outbox event per scan, and the counter increments
- * (code_scan_days for the daily cap, codes.scans_total) — and only then are the waiting requests
- * answered. So an acknowledged scan is on disk, while the database sees one commit (one fsync) per
- * batch instead of one per scan. Batches are written one after another: scans arriving while a
- * batch commits form the next one.
+ * (code_scan_days for the daily cap, codes.scans_total, the scans of live-code entries) — and only
+ * then are the waiting requests answered. So an acknowledged scan is on disk, while the database
+ * sees one commit (one fsync) per batch instead of one per scan. Batches are written one after
+ * another: scans arriving while a batch commits form the next one.
  *
  * Caps are judged against the committed counters before a scan is enqueued, so scans that are in
  * flight together may pass the cap by up to the number in flight (per process): the cap is
@@ -83,8 +87,10 @@ export function createScanRecorder(deps: Deps, options: RecorderOptions = {}): S
     const now = deps.clock.now();
     const days = new Map<string, { codeId: string; day: string; n: number }>();
     const totals = new Map<string, number>();
+    const entries = new Map<string, number>();
     for (const scan of scans) {
       if (!scan.admitted) continue;
+      if (scan.entryId) entries.set(scan.entryId, (entries.get(scan.entryId) ?? 0) + 1);
       const day = utcDay(scan.at);
       const key = `${scan.codeId}|${day}`;
       const entry = days.get(key) ?? { codeId: scan.codeId, day, n: 0 };
@@ -104,12 +110,13 @@ export function createScanRecorder(deps: Deps, options: RecorderOptions = {}): S
       ua_device: s.ua.device,
       bot: s.ua.bot ? 1 : 0,
       network: s.network,
+      entry_id: s.entryId ?? null,
     }));
     const eventRows = scans.map((s) => ({
       id: newId(now),
       workspace_id: s.workspaceId,
       type: 'code.scanned',
-      payload: JSON.stringify({ codeId: s.codeId, groupId: s.groupId, outcome: s.outcome, tags: s.tags, ua: { app: s.ua.app, os: s.ua.os }, at: new Date(s.at).toISOString() }),
+      payload: JSON.stringify({ codeId: s.codeId, groupId: s.groupId, ...(s.entryId ? { entryId: s.entryId } : {}), outcome: s.outcome, tags: s.tags, ua: { app: s.ua.app, os: s.ua.os }, at: new Date(s.at).toISOString() }),
       created_at: now,
       dispatched_at: null,
     }));
@@ -131,6 +138,8 @@ export function createScanRecorder(deps: Deps, options: RecorderOptions = {}): S
           .where('id', '=', codeId)
           .execute();
       }
+      // Live codes: link entries retire at their scan threshold, counted with the scans themselves.
+      if (entries.size > 0) await countEntryScans(tx, entries, now);
     });
   }
 
