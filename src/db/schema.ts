@@ -37,6 +37,24 @@ export interface Database {
   invite_redemptions: InviteRedemptionTable;
   invite_campaign_redeemers: InviteCampaignRedeemerTable;
   referral_edges: ReferralEdgeTable;
+  reward_settings: RewardSettingsTable;
+  reward_campaign_rules: RewardCampaignRulesTable;
+  reward_counters: RewardCounterTable;
+  purchases: PurchaseTable;
+  purchase_attributions: PurchaseAttributionTable;
+  purchase_refunds: PurchaseRefundTable;
+  reward_entries: RewardEntryTable;
+  redemption_reversals: RedemptionReversalTable;
+  invite_batches: InviteBatchTable;
+  invite_reserve: InviteReserveTable;
+  invite_reserve_settings: InviteReserveSettingsTable;
+  invite_link_settings: InviteLinkSettingsTable;
+  invite_click_days: InviteClickDayTable;
+  invite_funnel_days: InviteFunnelDayTable;
+  invite_retention_marks: InviteRetentionMarkTable;
+  invite_funnel_reports: InviteFunnelReportTable;
+  invite_abuse_settings: InviteAbuseSettingsTable;
+  invite_abuse_windows: InviteAbuseWindowTable;
 }
 
 export interface WorkspaceTable {
@@ -228,6 +246,9 @@ export interface GroupTable {
   /** External groups: which platform the group lives on, and its join link if it has one. */
   platform: string | null;
   join_url: string | null;
+  /** External groups: the payload of the group QR image staff uploaded last, and when. */
+  qr_payload: string | null;
+  qr_uploaded_at: number | null;
   /** active | archived */
   status: string;
   created_at: number;
@@ -489,6 +510,12 @@ export interface InviteTable {
   revoked_reason: string | null;
   created_at: number;
   updated_at: number;
+  /** api | reserve | batch | import (modules/invites/schema.ts INVITE_ORIGINS) */
+  origin: string;
+  /** The generation or import batch that made the code. */
+  batch_id: string | null;
+  /** Custom short-link suffix (/i/SUFFIX), normalized; unique across the instance. */
+  link_suffix: string | null;
 }
 
 export interface InviteQuotaDayTable {
@@ -512,7 +539,7 @@ export interface InviteRedemptionTable {
   device: string | null;
   /** IPv4 /24 or IPv6 /48 of the caller, never the full address. */
   network: string;
-  /** JSON reward outcome; null while no reward rule applies (reward rules are not built yet). */
+  /** JSON reward outcome (the ledger entries this redemption created); null when it earned nothing. */
   reward: string | null;
   created_at: number;
 }
@@ -534,4 +561,247 @@ export interface ReferralEdgeTable {
   invite_id: string | null;
   redemption_id: string | null;
   created_at: number;
+}
+
+/** Rewards settings and the referral program's rules; no row = the defaults (no rewards). */
+export interface RewardSettingsTable {
+  workspace_id: string;
+  /** ISO 4217 code of every reward and purchase amount */
+  currency: string;
+  referral_depth: number;
+  holding_days: number;
+  auto_approve: number;
+  /** Minor units to a referral code's owner per redemption */
+  per_redemption: number;
+  /** JSON [{ invitees, amount }] */
+  milestones: string;
+  /** JSON [basis points of level 1, level 2, …] */
+  commission_bps: string;
+  updated_at: number;
+}
+
+/** A campaign's own rules for redemptions of its codes. */
+export interface RewardCampaignRulesTable {
+  campaign_id: string;
+  workspace_id: string;
+  per_redemption: number;
+  milestones: string;
+  updated_at: number;
+}
+
+/** Live (not reversed) invitees of an owner in a program: 'referral' or a campaign id. */
+export interface RewardCounterTable {
+  workspace_id: string;
+  scope: string;
+  party_key: string;
+  invitees: number;
+  /** When the count last went up: ties on the leaderboard go to who got there first. */
+  reached_at: number;
+}
+
+/** A purchase the integrator reported, by its own order id. Amounts in minor units. */
+export interface PurchaseTable {
+  id: string;
+  workspace_id: string;
+  order_id: string;
+  buyer_key: string;
+  amount: number;
+  currency: string;
+  /** Sum of its refunds, never above amount */
+  refunded: number;
+  occurred_at: number;
+  created_at: number;
+}
+
+/** The referral chain above a purchase's buyer when it was recorded. */
+export interface PurchaseAttributionTable {
+  purchase_id: string;
+  workspace_id: string;
+  level: number;
+  party_key: string;
+}
+
+export interface PurchaseRefundTable {
+  id: string;
+  workspace_id: string;
+  purchase_id: string;
+  /** The integrator's own refund id, unique per purchase */
+  refund_id: string;
+  amount: number;
+  /** Commission the refund would have reversed but that was paid already (paid is final) */
+  unrecovered: number;
+  created_at: number;
+}
+
+/** One reward ledger entry. No foreign keys to codes or redemptions: the ledger outlives their purge. */
+export interface RewardEntryTable {
+  id: string;
+  workspace_id: string;
+  beneficiary_key: string;
+  /** redemption | milestone | commission */
+  kind: string;
+  /** pending | approved | paid | reversed */
+  state: string;
+  amount: number;
+  currency: string;
+  /** 'referral' (the referral program) or the campaign id */
+  scope: string;
+  /** Who it came from: the redeemer, or the buyer */
+  source_key: string;
+  redemption_id: string | null;
+  tier: number | null;
+  purchase_id: string | null;
+  order_id: string | null;
+  level: number | null;
+  rate_bps: number | null;
+  /** The integrator's refund id that reversed this part of a commission */
+  refund_id: string | null;
+  /** The commission entry this reversed part was split from */
+  split_from: string | null;
+  hold_until: number;
+  /** A payment reference given when paid */
+  reference: string | null;
+  /** Why it was reversed */
+  reason: string | null;
+  created_at: number;
+  approved_at: number | null;
+  paid_at: number | null;
+  reversed_at: number | null;
+  updated_at: number;
+}
+
+/** Redemptions staff found fraudulent: they no longer count as invitees. */
+export interface RedemptionReversalTable {
+  redemption_id: string;
+  workspace_id: string;
+  reason: string | null;
+  reversed_at: number;
+}
+
+/** A batch of invite codes: generated by the batch job in chunks, or imported from a CSV at once. */
+export interface InviteBatchTable {
+  id: string;
+  workspace_id: string;
+  /** generate | import */
+  kind: string;
+  /** queued | running | done | failed | cancelled */
+  state: string;
+  total: number;
+  /** Codes committed so far; the job resumes from here. */
+  generated: number;
+  /** JSON: what every code of the batch gets (owner, purpose, campaign, routing, tags, expiry, max uses). */
+  spec: string;
+  /** JSON CodeFormat at creation, so a resumed batch keeps its format when the settings change. */
+  format: string;
+  error: string | null;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  updated_at: number;
+}
+
+/** A pre-generated code not issued yet: taken (deleted) when it is handed to an owner. */
+export interface InviteReserveTable {
+  id: string;
+  workspace_id: string;
+  code: string;
+  /** JSON CodeFormat it was made in; codes of an old format are dropped by the top-up. */
+  format: string;
+  created_at: number;
+}
+
+/** No row = no reserve. */
+export interface InviteReserveSettingsTable {
+  workspace_id: string;
+  target_size: number;
+  /** 1: an owner over the daily quota gets a reserve code instead of a refusal. */
+  on_throttle: number;
+  /** Reserve codes one owner may get per UTC day; null = only the pool limits it. */
+  per_owner_per_day: number | null;
+  updated_at: number;
+}
+
+export interface InviteLinkSettingsTable {
+  workspace_id: string;
+  /** Where the short-link page's button leads, with the code filled in or appended; null = no button. */
+  app_url: string | null;
+  updated_at: number;
+}
+
+/** Short-link opens per code and UTC day, with owner and campaign copied for funnels. */
+export interface InviteClickDayTable {
+  invite_id: string;
+  /** YYYY-MM-DD, UTC */
+  day: string;
+  workspace_id: string;
+  owner_key: string;
+  campaign_id: string | null;
+  clicks: number;
+  /** Opens by crawlers and link previews, kept apart from people's clicks. */
+  bot_clicks: number;
+}
+
+/** Funnel counts per code and UTC day, with owner and campaign copied for funnels (clicks: invite_click_days). */
+export interface InviteFunnelDayTable {
+  invite_id: string;
+  /** YYYY-MM-DD, UTC */
+  day: string;
+  workspace_id: string;
+  owner_key: string;
+  campaign_id: string | null;
+  /** Impressions the integrator reported for the day */
+  shown: number;
+  redeemed: number;
+  /** Of this day's redemptions, those whose redeemer was reported active the next UTC day */
+  active_next_day: number;
+  /** … and on the 7th UTC day after */
+  active_day7: number;
+}
+
+/** A redemption already counted as returning on day `offset_days` (1 or 7). */
+export interface InviteRetentionMarkTable {
+  redemption_id: string;
+  offset_days: number;
+}
+
+/** An impression or activity report by the integrator's own id, with the result it got. */
+export interface InviteFunnelReportTable {
+  workspace_id: string;
+  /** impressions | activity */
+  kind: string;
+  report_id: string;
+  /** SHA-256 of the report's items: the same id with other items is refused */
+  digest: string;
+  /** JSON of the first answer */
+  result: string;
+  created_at: number;
+}
+
+/** No row = the defaults (modules/invites/abuse-settings.ts); null limits and thresholds are off. */
+export interface InviteAbuseSettingsTable {
+  workspace_id: string;
+  redeems_per_ip_per_day: number | null;
+  redeems_per_device_per_day: number | null;
+  network_redemptions: number | null;
+  network_window_minutes: number;
+  owner_redemptions: number | null;
+  owner_window_minutes: number;
+  bot_redemptions: number | null;
+  bot_window_minutes: number;
+  /** 1: once an alert fired, further redemptions of its subject are held back until its window ends */
+  block_on_alert: number;
+  updated_at: number;
+}
+
+/** Redemptions of one subject in one fixed window, and whether its alert fired. */
+export interface InviteAbuseWindowTable {
+  workspace_id: string;
+  /** network_burst | owner_burst | bot_user_agent */
+  kind: string;
+  /** The network prefix, or the owner key */
+  subject: string;
+  window_start: number;
+  window_end: number;
+  redemptions: number;
+  alerted_at: number | null;
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
 import { html, raw, type Html } from './html.ts';
-import { PLATFORM_NAMES } from './landing.ts';
+import { isWebLink, platformName, qrStep } from './landing.ts';
 import { fill, type Locale, type Messages } from './locale.ts';
 
 /**
@@ -9,16 +9,13 @@ import { fill, type Locale, type Messages } from './locale.ts';
  * group's QR to long-press or its join link, and the short "finding the nearest group" step of
  * nearest routing.
  */
-type Key = 'steps' | 'checkLabel' | 'checkHint' | 'longPress' | 'orLink' | 'openLink' | 'joinOn' | 'tapLink' | 'locating' | 'locatingHint' | 'withoutLocation';
+type Key = 'steps' | 'checkLabel' | 'checkHint' | 'joinOn' | 'tapLink' | 'locating' | 'locatingHint' | 'withoutLocation';
 
 const TEXT: Messages<Key> = {
   'zh-CN': {
     steps: '加入步骤',
     checkLabel: '校验码',
     checkHint: '此校验码必须与海报二维码下方印的一致；不一致说明二维码被覆盖，请勿加入。',
-    longPress: '长按下方二维码，选择“识别图中二维码”，在{platform}中加入群聊。',
-    orLink: '也可以直接打开入群链接：',
-    openLink: '打开入群链接',
     joinOn: '打开{platform}加入',
     tapLink: '点击下方按钮，在{platform}中完成加入。',
     locating: '正在为你寻找最近的群…',
@@ -29,9 +26,6 @@ const TEXT: Messages<Key> = {
     steps: 'How to join',
     checkLabel: 'Check code',
     checkHint: 'This code must match the one printed under the QR code. If it differs, the QR was pasted over: do not join.',
-    longPress: 'Long-press the QR code below and choose "Scan QR code" to join the group in {platform}.',
-    orLink: 'Or open the join link:',
-    openLink: 'Open the join link',
     joinOn: 'Join on {platform}',
     tapLink: 'Tap the button below and finish joining in {platform}.',
     locating: 'Finding the group nearest to you…',
@@ -52,20 +46,18 @@ export interface LinkLandingInput {
   qr: string | null;
 }
 
-const isWebLink = (text: string) => /^https?:\/\/\S+$/i.test(text);
-
 /** An external group: its QR to long-press (image entries) and, when it is a web link, the link. */
 export function linkLandingBody(input: LinkLandingInput): Html {
   const t = TEXT[input.locale];
-  const platform = PLATFORM_NAMES[input.locale][input.platform ?? 'other'] ?? PLATFORM_NAMES[input.locale].other!;
+  const platform = platformName(input.locale, input.platform);
+  const link = input.source === 'url' || isWebLink(input.payload) ? input.payload : null;
   let next: Html;
-  if (input.source === 'url') {
-    next = html`<p class="muted">${fill(t.tapLink, { platform })}</p><a class="button" id="join-link" href="${input.payload}" rel="noopener noreferrer">${fill(t.joinOn, { platform })}</a>`;
+  if (input.source === 'image' && input.qr) {
+    next = qrStep(input.locale, platform, input.qr, link);
+  } else if (link) {
+    next = html`<p class="muted">${fill(t.tapLink, { platform })}</p><a class="button" id="join-link" href="${link}" rel="noopener noreferrer">${fill(t.joinOn, { platform })}</a>`;
   } else {
-    const link = isWebLink(input.payload)
-      ? html`<p class="muted">${t.orLink}</p><a class="button" id="join-link" href="${input.payload}" rel="noopener noreferrer">${t.openLink}</a>`
-      : '';
-    next = html`<p class="muted">${fill(t.longPress, { platform })}</p>${input.qr ? html`<img class="qr" id="group-qr" src="${input.qr}" alt="QR">` : ''}${link}`;
+    next = html``;
   }
   return html`<div class="card center"><h1>${input.title}</h1>${input.label ? html`<p class="muted">${input.label}</p>` : ''}<p>${t.checkLabel} <span class="badge" id="check-code">${input.checkCode}</span></p><p class="muted">${t.checkHint}</p></div><div class="card"><h2>${t.steps}</h2>${next}</div>`;
 }

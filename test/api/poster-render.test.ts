@@ -25,7 +25,7 @@ for (const dialect of DIALECTS) {
     async function renderUnderWay(anyone: Client): Promise<boolean> {
       for (let attempt = 0; attempt < 500; attempt += 1) {
         const metrics = await anyone.get('/metrics');
-        if (/^joincode_render_jobs\{state="running"\} [1-9]/m.test(metrics.text)) return true;
+        if (/^joincode_worker_jobs\{kind="render",state="running"\} [1-9]/m.test(metrics.text)) return true;
       }
       return false;
     }

@@ -42,6 +42,10 @@ for (const dialect of DIALECTS) {
       assert.equal((await owner.signIn(email, PASSWORD)).status, 200);
       const workspaceId = (await owner.get('/api/v1/workspaces')).body.items[0].id as string;
       base = `/api/v1/workspaces/${workspaceId}`;
+      // A reward per redemption and a milestone at max uses: the ledger must agree with the counters.
+      const rules = { currency: 'CNY', referralDepth: 3, holdingDays: 7, autoApprove: false, referral: { perRedemption: 100, milestones: [{ invitees: MAX_USES, amount: 1000 }], commissionBps: [] } };
+      const settings = await owner.request('PUT', `${base}/reward-settings`, rules);
+      assert.equal(settings.status, 200, settings.text);
       const key = await owner.post(`${base}/api-keys`, { name: 'integrator', scopes: ['invites:manage', 'invites:redeem'] });
       assert.equal(key.status, 201, key.text);
       clients = servers.map((server) => new Client(server.url, { apiKey: key.body.secret }));
@@ -65,7 +69,7 @@ for (const dialect of DIALECTS) {
       return Promise.all(Array.from({ length: count }, (_, i) => clients[i % clients.length]!.post(`${base}/invites/redeem`, { code, redeemer: { userId: redeemer(i) } })));
     }
 
-    test(`given a code with max uses ${MAX_USES}, when ${REDEMPTIONS} different users redeem it at once, then exactly ${MAX_USES} succeed, the rest find it exhausted, and counter, redemptions, edges and events agree`, async () => {
+    test(`given a code with max uses ${MAX_USES}, when ${REDEMPTIONS} different users redeem it at once, then exactly ${MAX_USES} succeed, the rest find it exhausted, and counter, redemptions, edges, events and the reward ledger agree`, async () => {
       const invite = await newCode(MAX_USES);
       const responses = await fire(REDEMPTIONS, invite.code, (i) => `user-${i}`);
       const tally: Record<string, number> = {};
@@ -87,6 +91,21 @@ for (const dialect of DIALECTS) {
         .filter((e) => e.redemption.inviteId === invite.id);
       assert.deepEqual(events.map((e) => e.redemption.redeemer.userId).sort(), [...winners].sort());
       assert.deepEqual(events.map((e) => e.uses).sort((a, b) => a - b), Array.from({ length: MAX_USES }, (_, i) => i + 1), 'each use counted once');
+
+      const ledger = await db.kysely
+        .selectFrom('reward_entries')
+        .innerJoin('invite_redemptions', 'invite_redemptions.id', 'reward_entries.redemption_id')
+        .select(['reward_entries.kind', 'reward_entries.amount', 'reward_entries.beneficiary_key', 'invite_redemptions.redeemer_id'])
+        .where('invite_redemptions.invite_id', '=', invite.id)
+        .execute();
+      const perRedemption = ledger.filter((e) => e.kind === 'redemption');
+      assert.deepEqual(perRedemption.map((e) => e.redeemer_id).sort(), [...winners].sort(), 'one reward entry per successful redemption');
+      assert.ok(perRedemption.every((e) => Number(e.amount) === 100 && e.beneficiary_key === 'u:host'));
+      assert.equal(ledger.filter((e) => e.kind === 'milestone').length, 1, `the tier at ${MAX_USES} invitees, earned once`);
+      const counter = await db.kysely.selectFrom('reward_counters').select('invitees').where('scope', '=', 'referral').where('party_key', '=', 'u:host').executeTakeFirstOrThrow();
+      assert.equal(counter.invitees, MAX_USES);
+      const outcomes = responses.filter((r) => r.status === 200).map((r) => r.body.reward);
+      assert.deepEqual(outcomes.map((o) => o.invitees).sort((a, b) => a - b), Array.from({ length: MAX_USES }, (_, i) => i + 1), 'each redemption saw the count it made');
     });
 
     test('given one user sending the same redemption 30 times at once, then all get the same single redemption and one use is taken', async () => {

@@ -6,9 +6,13 @@ import { AppError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import { parseTags } from '../codes/resolve.ts';
 import { recordEvent } from '../events/outbox.ts';
+import { rewardRedemption } from '../rewards/redemption-rewards.ts';
+import type { RewardOutcome } from '../rewards/schema.ts';
 import { networkPrefix } from '../scans/network.ts';
 import { normalizeCode, readCode } from './alphabet.ts';
+import type { RedeemWatch } from './abuse-limits.ts';
 import { findCampaign, isRunning, type CampaignRow } from './campaigns.ts';
+import { noteRedemption } from './funnel-redeemed.ts';
 import type { GuessingLimits } from './guessing.ts';
 import { userKey } from './party.ts';
 import { addReferralEdge, alreadyReferred, checkReferral } from './referrals.ts';
@@ -20,8 +24,10 @@ import { formatOf, getInviteSettings } from './settings.ts';
 export interface RedeemInput {
   workspaceId: string;
   body: Redeem;
-  /** The caller's address: guessing limits count per address, and its network prefix is kept. */
+  /** The redeemer's address (client.ip, else the caller's): guessing limits count per address, and its network prefix is kept. */
   ip: string;
+  /** The workspace's abuse thresholds and the redeemer's user agent, counted in the transaction (funnel-redeemed.ts). */
+  watch: RedeemWatch;
 }
 
 function presentRedemption(invite: InviteRow, redemption: RedemptionRow, campaign: CampaignRow | undefined, replayed: boolean): Redemption {
@@ -36,7 +42,7 @@ function presentRedemption(invite: InviteRow, redemption: RedemptionRow, campaig
     tags: parseTags(invite.tags),
     redeemer: { userId: redemption.redeemer_id, displayName: redemption.redeemer_name },
     redeemedAt: toIso(redemption.created_at),
-    reward: redemption.reward === null ? null : (JSON.parse(redemption.reward) as Record<string, unknown>),
+    reward: redemption.reward === null ? null : (JSON.parse(redemption.reward) as RewardOutcome),
     replayed,
   };
 }
@@ -113,7 +119,7 @@ function takeUse(tx: Executor, inviteId: string, now: number): Promise<InviteRow
     .executeTakeFirst();
 }
 
-/** The redemption itself, in one transaction: campaign and referral rules, the use, the row, the edge and the event. */
+/** The redemption itself, in one transaction: campaign and referral rules, the use, the rewards, the row, the edge and the event. */
 async function takeRedemption(deps: Deps, tx: Executor, invite: InviteRow, input: RedeemInput): Promise<Redemption> {
   const now = deps.clock.now();
   const { workspaceId, body } = input;
@@ -130,8 +136,10 @@ async function takeRedemption(deps: Deps, tx: Executor, invite: InviteRow, input
     refuseEnded((await findInvite(tx, workspaceId, invite.id)) ?? invite, now);
     throw new AppError('invite_exhausted', 'The code has no uses left');
   }
+  const redemptionId = newId(now);
+  const reward = await rewardRedemption(tx, { invite: updated, redemptionId, redeemerKey }, now);
   const redemption: RedemptionRow = {
-    id: newId(now),
+    id: redemptionId,
     workspace_id: workspaceId,
     invite_id: invite.id,
     redeemer_id: body.redeemer.userId,
@@ -139,11 +147,12 @@ async function takeRedemption(deps: Deps, tx: Executor, invite: InviteRow, input
     campaign_id: invite.campaign_id,
     device: body.device ?? null,
     network: networkPrefix(input.ip),
-    // Reward rules come with the reward ledger; until then no redemption earns one.
-    reward: null,
+    // Kept as it was at redemption, so a replay answers the first outcome.
+    reward: reward === null ? null : JSON.stringify(reward),
     created_at: now,
   };
   await tx.insertInto('invite_redemptions').values(redemption).execute();
+  await noteRedemption(tx, input.watch, updated, redemption);
   if (invite.purpose === 'referral') {
     await addReferralEdge(tx, { workspaceId, inviterKey: invite.owner_key, inviteeKey: redeemerKey, inviteId: invite.id, redemptionId: redemption.id }, now);
   }
@@ -177,9 +186,9 @@ async function refuseUnknown(deps: Deps, guessing: GuessingLimits, input: Redeem
 
 /**
  * Redeems a code for a user of the integrator's system. Atomic (one transaction writes the use,
- * the redemption, the referral edge and the invite.redeemed event, or nothing) and idempotent per
- * code and redeemer: a second redemption by the same user answers the first one again, also once
- * the code has no uses left. The Idempotency-Key header replays whole responses on top of that.
+ * the rewards, the redemption, the referral edge and the invite.redeemed event, or nothing) and
+ * idempotent per code and redeemer: a second redemption by the same user answers the first one
+ * again, also once the code has no uses left. The Idempotency-Key header replays whole responses on top of that.
  */
 export async function redeemInvite(deps: Deps, guessing: GuessingLimits, input: RedeemInput): Promise<Redemption> {
   const { workspaceId, ip } = input;

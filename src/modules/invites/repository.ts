@@ -1,7 +1,8 @@
 import type { Selectable } from 'kysely';
 import type { Executor } from '../../db/index.ts';
 import type { InviteRedemptionTable, InviteTable } from '../../db/schema.ts';
-import type { InviteState } from './schema.ts';
+import { userKey } from './party.ts';
+import type { InviteQuery, InviteState } from './schema.ts';
 
 export type InviteRow = Selectable<InviteTable>;
 export type RedemptionRow = Selectable<InviteRedemptionTable>;
@@ -30,8 +31,21 @@ export interface InviteFilter {
   ownerKey?: string;
   purpose?: string;
   campaignId?: string;
+  batchId?: string;
   before?: string;
   limit: number;
+}
+
+/** The list's query filters (also the export's) as a filter; owners are named as members or by your user id. */
+export function inviteFilterOf(query: InviteQuery): Omit<InviteFilter, 'before' | 'limit'> {
+  return {
+    state: query.state,
+    ...(query.ownerMemberId ? { ownerType: 'member' as const, ownerId: query.ownerMemberId } : {}),
+    ...(query.ownerUserId ? { ownerKey: userKey(query.ownerUserId) } : {}),
+    purpose: query.purpose,
+    campaignId: query.campaignId,
+    batchId: query.batchId,
+  };
 }
 
 /** Newest first. The state filter matches what presentInvite shows at `now`, job lag included. */
@@ -62,6 +76,7 @@ export function listInviteRows(db: Executor, workspaceId: string, now: number, f
   if (filter.ownerKey) query = query.where('owner_key', '=', filter.ownerKey);
   if (filter.purpose) query = query.where('purpose', '=', filter.purpose);
   if (filter.campaignId) query = query.where('campaign_id', '=', filter.campaignId);
+  if (filter.batchId) query = query.where('batch_id', '=', filter.batchId);
   if (filter.before) query = query.where('id', '<', filter.before);
   return query.orderBy('id', 'desc').limit(filter.limit).execute();
 }

@@ -3,10 +3,11 @@ import type { Deps } from '../../deps.ts';
 import { decodeCursor, PageOf, pageLimit, toPage } from '../../http/pagination.ts';
 import { NoContent, WorkspaceAnd, WorkspaceParams } from '../../http/schemas.ts';
 import type { AppInstance } from '../../http/types.ts';
+import { createRedeemLimits } from './abuse-limits.ts';
 import { createCampaign, deleteCampaign, getCampaign, listCampaigns, presentCampaign, updateCampaign } from './campaigns.ts';
 import { createGuessingLimits } from './guessing.ts';
-import { userKey } from './party.ts';
 import { redeemInvite } from './redeem.ts';
+import { inviteFilterOf } from './repository.ts';
 import {
   CAMPAIGN_STATUSES,
   CampaignChanges,
@@ -38,6 +39,7 @@ const CampaignQuery = Type.Object(
 
 export async function inviteRoutes(app: AppInstance, deps: Deps): Promise<void> {
   const guessing = createGuessingLimits(deps.limiter);
+  const redeemLimits = createRedeemLimits(deps);
 
   app.get(
     '/workspaces/:workspaceId/invites',
@@ -46,7 +48,7 @@ export async function inviteRoutes(app: AppInstance, deps: Deps): Promise<void> 
       schema: {
         tags,
         summary: 'List invite codes, newest first',
-        description: 'Filter by state (active, expired, exhausted, revoked, archived), owner (ownerMemberId, or ownerUserId: your user id), purpose and campaignId.',
+        description: 'Filter by state (active, expired, exhausted, revoked, archived), owner (ownerMemberId, or ownerUserId: your user id), purpose, campaignId and batchId. GET …/invites/export takes the same filters.',
         params: WorkspaceParams,
         querystring: InviteQuery,
         response: { 200: PageOf(InviteView) },
@@ -55,15 +57,7 @@ export async function inviteRoutes(app: AppInstance, deps: Deps): Promise<void> 
     async (request) => {
       const { query } = request;
       const limit = pageLimit(query);
-      const rows = await listInvites(deps, request.params.workspaceId, {
-        state: query.state,
-        ...(query.ownerMemberId ? { ownerType: 'member' as const, ownerId: query.ownerMemberId } : {}),
-        ...(query.ownerUserId ? { ownerKey: userKey(query.ownerUserId) } : {}),
-        purpose: query.purpose,
-        campaignId: query.campaignId,
-        before: decodeCursor(query.cursor),
-        limit: limit + 1,
-      });
+      const rows = await listInvites(deps, request.params.workspaceId, { ...inviteFilterOf(query), before: decodeCursor(query.cursor), limit: limit + 1 });
       const now = deps.clock.now();
       return toPage(rows, limit, (row) => presentInvite(row, now));
     },
@@ -94,13 +88,19 @@ export async function inviteRoutes(app: AppInstance, deps: Deps): Promise<void> 
         tags,
         summary: 'Redeem an invite code for a user',
         description:
-          'Atomic and idempotent: the same redeemer redeeming the same code again gets the first redemption back (replayed: true), and an Idempotency-Key replays the whole first response. Never more successful redemptions than maxUses. Refusals: 422 invite_code_mistyped (did you mistype?), 404 invite_code_unknown / invite_code_other_workspace, 410 invite_expired / invite_revoked, 409 invite_exhausted, 403 invite_campaign_not_running, 409 invite_campaign_limit_reached, 422 invite_self_referral / invite_referral_cycle, 409 invite_already_referred, 429 locked_out after too many mistyped or unknown codes.',
+          'Atomic and idempotent: the same redeemer redeeming the same code again gets the first redemption back (replayed: true), and an Idempotency-Key replays the whole first response. Never more successful redemptions than maxUses. Refusals: 422 invite_code_mistyped (did you mistype?), 404 invite_code_unknown / invite_code_other_workspace, 410 invite_expired / invite_revoked, 409 invite_exhausted, 403 invite_campaign_not_running, 409 invite_campaign_limit_reached, 422 invite_self_referral / invite_referral_cycle, 409 invite_already_referred, 429 locked_out after too many mistyped or unknown codes, 429 rate_limited over the per-address or per-device limit, 429 invite_redemptions_held while the workspace blocks on an abuse alert. Pass client { ip, userAgent } as your front end received them: limits, network alerts and bot detection are about the redeemer, not your server.',
         params: WorkspaceParams,
         body: Redeem,
         response: { 200: Redemption },
       },
     },
-    async (request) => redeemInvite(deps, guessing, { workspaceId: request.params.workspaceId, body: request.body, ip: request.ip }),
+    async (request) => {
+      const { workspaceId } = request.params;
+      const { body } = request;
+      const ip = body.client?.ip ?? request.ip;
+      const watch = await redeemLimits.admit(workspaceId, { ip, userAgent: body.client?.userAgent ?? null, device: body.device ?? null });
+      return redeemInvite(deps, guessing, { workspaceId, body, ip, watch });
+    },
   );
 
   app.get(

@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { ID_PATTERN, Id, Name, NullableTimestamp, Timestamp } from '../../http/schemas.ts';
 import { CodeTags } from '../codes/schema.ts';
+import { RewardOutcome } from '../rewards/schema.ts';
 import { BODY_LENGTH_MAX, BODY_LENGTH_MIN } from './alphabet.ts';
 
 export const PURPOSES = ['referral', 'campaign', 'support', 'tracking'] as const;
@@ -16,6 +17,9 @@ export type ValidityPreset = (typeof VALIDITY_PRESETS)[number];
 export const CAMPAIGN_STATUSES = ['active', 'paused', 'ended'] as const;
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
 export const ROUTING_TYPES = ['agent', 'queue'] as const;
+/** How a code came to be: created through the API, handed out from the reserve pool, generated in a batch, or imported. */
+export const INVITE_ORIGINS = ['api', 'reserve', 'batch', 'import'] as const;
+export type InviteOrigin = (typeof INVITE_ORIGINS)[number];
 
 const UserId = Type.String({ minLength: 1, maxLength: 200, pattern: '\\S', description: "The integrator's own user id" });
 const MaxUses = Type.Union([Type.Integer({ minimum: 1, maximum: 1_000_000_000 }), Type.Null()], { description: 'Successful redemptions allowed; default 1; null = unlimited' });
@@ -61,6 +65,9 @@ export const InviteView = Type.Object({
   endedAt: NullableTimestamp,
   archivedAt: NullableTimestamp,
   revokedReason: Type.Union([Type.String(), Type.Null()]),
+  origin: Type.Enum(INVITE_ORIGINS, { description: 'api (created on its own), reserve (handed out from the reserve pool over the quota), batch (generated in a batch), import (from a CSV)' }),
+  batchId: Type.Union([Type.String(), Type.Null()], { description: 'The generation or import batch that made it' }),
+  linkSuffix: Type.Union([Type.String(), Type.Null()], { description: 'Custom short-link suffix: PUBLIC_URL/i/SUFFIX opens this code too' }),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });
@@ -106,6 +113,7 @@ export const InviteQuery = Type.Object(
     ownerUserId: Type.Optional(UserId),
     purpose: Type.Optional(Type.Enum(PURPOSES)),
     campaignId: Type.Optional(Id),
+    batchId: Type.Optional(Id),
   },
   { additionalProperties: false },
 );
@@ -115,7 +123,18 @@ export const Redeem = Type.Object(
   {
     code: Type.String({ minLength: 1, maxLength: 100, description: 'As the person typed it: any case, spaces and dashes are ignored' }),
     redeemer: Type.Object({ userId: UserId, displayName: Type.Optional(Name) }, { additionalProperties: false, description: 'The user redeeming, by your own user id' }),
-    device: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'A device id of the redeemer, kept with the redemption' })),
+    device: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 200, pattern: '^[!-~]+$', description: 'A device id of the redeemer (visible ASCII, no spaces), kept with the redemption; redeems per device are rate-limited' }),
+    ),
+    client: Type.Optional(
+      Type.Object(
+        {
+          ip: Type.Optional(Type.Union([Type.String({ format: 'ipv4' }), Type.String({ format: 'ipv6' })], { description: "The redeemer's IP address; default: the request's (after TRUST_PROXY)" })),
+          userAgent: Type.Optional(Type.String({ minLength: 1, maxLength: 2048, description: "The redeemer's User-Agent; bots are reported (invite.abuse_suspected)" })),
+        },
+        { additionalProperties: false, description: 'The redeemer as your front end saw them, for the rate limits and abuse alerts; not stored except the network prefix' },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -132,9 +151,7 @@ export const Redemption = Type.Object({
   tags: CodeTags,
   redeemer: Type.Object({ userId: Type.String(), displayName: Type.Union([Type.String(), Type.Null()]) }),
   redeemedAt: Timestamp,
-  reward: Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()], {
-    description: 'The reward this redemption earned under the workspace reward rules; null when none applies (reward rules are not available yet, so null for now)',
-  }),
+  reward: RewardOutcome,
   replayed: Type.Boolean({ description: 'True when this redeemer had already redeemed the code: this is that first redemption again' }),
 });
 export type Redemption = Static<typeof Redemption>;

@@ -7,14 +7,11 @@ import { newId } from '../../ids.ts';
 import type { Actor } from '../audit/actor.ts';
 import { recordChange } from '../audit/record.ts';
 import { parseTags } from '../codes/resolve.ts';
-import { getWorkspaceLimits } from '../workspaces/service.ts';
-import { generateCode } from './alphabet.ts';
 import { fieldIssue, findCampaign } from './campaigns.ts';
 import { memberKey, userKey } from './party.ts';
-import { takeDailyQuota } from './quota.ts';
 import { findInvite, listInviteRows, type InviteFilter, type InviteRow } from './repository.ts';
-import type { ExtendInvite, InviteState, InviteStatus, InviteView, NewInvite, OwnerInput, OwnerView, Purpose, RevokeInvite, Routing, ValidityPreset } from './schema.ts';
-import { formatOf, getInviteSettings } from './settings.ts';
+import { issueCode } from './reserve.ts';
+import type { ExtendInvite, InviteOrigin, InviteState, InviteStatus, InviteView, NewInvite, OwnerInput, OwnerView, Purpose, RevokeInvite, Routing, ValidityPreset } from './schema.ts';
 
 const HOUR_MS = 3600 * 1000;
 const PRESET_MS: Record<Exclude<ValidityPreset, 'permanent' | 'custom'>, number> = { '72h': 72 * HOUR_MS, '180d': 180 * 24 * HOUR_MS };
@@ -52,13 +49,16 @@ export function presentInvite(row: InviteRow, now: number): InviteView {
     endedAt: toIso(row.ended_at),
     archivedAt: toIso(row.archived_at),
     revokedReason: row.revoked_reason,
+    origin: row.origin as InviteOrigin,
+    batchId: row.batch_id,
+    linkSuffix: row.link_suffix,
     createdAt: toIso(row.created_at),
     updatedAt: toIso(row.updated_at),
   };
 }
 
 /** The expiry a validity preset gives from `now` (null = permanent). */
-function expiryOf(input: { validity: ValidityPreset; expiresAt?: string }, now: number): number | null {
+export function expiryOf(input: { validity: ValidityPreset; expiresAt?: string }, now: number): number | null {
   if (input.validity !== 'custom') {
     if (input.expiresAt !== undefined) throw fieldIssue('expiresAt', 'is only for validity custom');
     return input.validity === 'permanent' ? null : now + PRESET_MS[input.validity];
@@ -69,14 +69,14 @@ function expiryOf(input: { validity: ValidityPreset; expiresAt?: string }, now: 
   return at;
 }
 
-interface Owner {
+export interface Owner {
   type: OwnerView['type'];
   id: string;
   key: string;
   name: string | null;
 }
 
-async function resolveOwner(db: Executor, workspaceId: string, owner: OwnerInput): Promise<Owner> {
+export async function resolveOwner(db: Executor, workspaceId: string, owner: OwnerInput): Promise<Owner> {
   if ('userId' in owner) return { type: 'user', id: owner.userId, key: userKey(owner.userId), name: owner.displayName ?? null };
   const member = await db
     .selectFrom('members')
@@ -89,7 +89,7 @@ async function resolveOwner(db: Executor, workspaceId: string, owner: OwnerInput
 }
 
 /** What each purpose needs and allows: a campaign for campaign codes, a routing target for support codes, tags for tracking codes. */
-function checkPurpose(input: NewInvite): void {
+export function checkPurpose(input: Pick<NewInvite, 'purpose' | 'campaignId' | 'routing' | 'tags'>): void {
   if (input.purpose === 'campaign' && input.campaignId === undefined) throw fieldIssue('campaignId', 'is required for purpose campaign');
   if (input.purpose !== 'campaign' && input.campaignId !== undefined) throw fieldIssue('campaignId', 'is only for purpose campaign');
   if (input.purpose === 'support' && input.routing === undefined) throw fieldIssue('routing', 'is required for purpose support');
@@ -99,9 +99,17 @@ function checkPurpose(input: NewInvite): void {
   }
 }
 
+/** Codes can be made for a campaign of this workspace that has not ended. */
+export async function checkCampaignOpen(db: Executor, workspaceId: string, campaignId: string): Promise<void> {
+  const campaign = await findCampaign(db, workspaceId, campaignId);
+  if (!campaign) throw fieldIssue('campaignId', 'is not a campaign of this workspace');
+  if (campaign.status === 'ended') throw fieldIssue('campaignId', 'is a campaign that has ended');
+}
+
 /**
  * Creates a code for an owner: the owner's quota for today is taken in the same transaction as the
- * insert, so a refused or failed create leaves the count as it was.
+ * insert, so a refused or failed create leaves the count as it was. Over the quota, a workspace
+ * with "reserve on throttle" hands out a code from its reserve pool instead (reserve.ts).
  */
 export async function createInvite(deps: Deps, actor: Actor, workspaceId: string, input: NewInvite): Promise<InviteView> {
   checkPurpose(input);
@@ -111,17 +119,12 @@ export async function createInvite(deps: Deps, actor: Actor, workspaceId: string
     try {
       return await deps.db.kysely.transaction().execute(async (tx) => {
         const owner = await resolveOwner(tx, workspaceId, input.owner);
-        if (input.campaignId !== undefined) {
-          const campaign = await findCampaign(tx, workspaceId, input.campaignId);
-          if (!campaign) throw fieldIssue('campaignId', 'is not a campaign of this workspace');
-          if (campaign.status === 'ended') throw fieldIssue('campaignId', 'is a campaign that has ended');
-        }
-        const { inviteCodesPerOwnerPerDay } = await getWorkspaceLimits(tx, workspaceId);
-        await takeDailyQuota(tx, { workspaceId, ownerKey: owner.key, limit: inviteCodesPerOwnerPerDay, now });
+        if (input.campaignId !== undefined) await checkCampaignOpen(tx, workspaceId, input.campaignId);
+        const issued = await issueCode(tx, { workspaceId, ownerKey: owner.key, now, dialect: deps.db.dialect });
         const row: InviteRow = {
           id: newId(now),
           workspace_id: workspaceId,
-          code: generateCode(formatOf(await getInviteSettings(tx, workspaceId))),
+          code: issued.code,
           purpose: input.purpose,
           owner_type: owner.type,
           owner_id: owner.id,
@@ -140,6 +143,9 @@ export async function createInvite(deps: Deps, actor: Actor, workspaceId: string
           revoked_reason: null,
           created_at: now,
           updated_at: now,
+          origin: issued.origin,
+          batch_id: null,
+          link_suffix: null,
         };
         await tx.insertInto('invites').values(row).execute();
         const view = presentInvite(row, now);

@@ -25,7 +25,7 @@ export type ScanTarget =
   | { kind: 'group'; entryId: string; group: GroupView }
   | { kind: 'link'; entryId: string; link: LinkTarget }
   /** Every hosted group is full and the template will make the next one at join time. */
-  | { kind: 'new_group'; group: { kind: 'hosted'; name: string; description: string; valueStatement: string; avatar: string | null; memberCount: number; platform: null; joinUrl: null } }
+  | { kind: 'new_group'; group: { kind: 'hosted'; name: string; description: string; valueStatement: string; avatar: string | null; memberCount: number; platform: null; joinUrl: null; qrPayload: null } }
   | { kind: 'refused'; reason: 'group_full' | 'pool_empty' };
 
 /** Joins through a live code try this many routings before giving up (each retry follows a race lost). */
@@ -86,6 +86,7 @@ export async function routeScan(deps: Deps, code: ResolvedCode, scanner: Scanner
         memberCount: 0,
         platform: null,
         joinUrl: null,
+        qrPayload: null,
       },
     };
   }

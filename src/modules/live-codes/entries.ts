@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { isUniqueViolation, type Executor } from '../../db/index.ts';
 import type { Deps } from '../../deps.ts';
-import { AppError, type ErrorCode } from '../../errors.ts';
+import { AppError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import type { Actor } from '../audit/actor.ts';
 import { recordChange } from '../audit/record.ts';
 import { eventEntry, refreshPoolState } from './pool.ts';
-import { decodeQrImage, MAX_QR_IMAGE_BYTES, type QrImageRefusal } from './qr-image.ts';
+import { decodeQrUpload } from './qr-upload.ts';
 import type { EntryRow } from './repository.ts';
 import type { RoutingRule } from './routing.ts';
 import { checkExpiry, checkPlace, checkPoolRules, checkThreshold, contradiction } from './rules.ts';
@@ -16,27 +16,11 @@ import { loadLiveCode, presentEntry, presentLiveCode } from './view.ts';
 
 const HOUR_MS = 3600 * 1000;
 
-/** Each decoding failure has its own problem type, so a client can tell the uploader what to fix. */
-const IMAGE_PROBLEMS: Record<QrImageRefusal, [ErrorCode, string]> = {
-  not_an_image: ['not_an_image', 'The upload is not a PNG or JPEG image. Upload a screenshot or photo of the group QR code'],
-  unreadable: ['image_unreadable', 'The image is corrupt or cut short. Take a new screenshot of the group QR code'],
-  too_large: ['image_too_large', `The image is too large: at most ${MAX_QR_IMAGE_BYTES / 1024 / 1024} MiB and 16 megapixels`],
-  no_qr: ['no_qr_code', 'No QR code was found in the image. Crop it to the code, or take a sharper screenshot'],
-};
-
-function imageProblem(reason: QrImageRefusal): AppError {
-  const [code, message] = IMAGE_PROBLEMS[reason];
-  return new AppError(code, message, { errors: [{ in: 'body', pointer: '/image', message }] });
-}
-
 /** The text of an uploaded group QR image, or the join URL; decoded before any transaction opens. */
-function linkPayload(input: NewEntry): { source: 'image' | 'url'; payload: string } | null {
+async function linkPayload(input: NewEntry): Promise<{ source: 'image' | 'url'; payload: string } | null> {
   if (input.url !== undefined) return { source: 'url', payload: input.url };
   if (input.image === undefined) return null;
-  const bytes = Buffer.from(input.image.slice(input.image.indexOf(',') + 1), 'base64');
-  const decoded = decodeQrImage(bytes);
-  if (!decoded.ok) throw imageProblem(decoded.reason);
-  return { source: 'image', payload: decoded.payload };
+  return { source: 'image', payload: await decodeQrUpload(input.image) };
 }
 
 const payloadHash = (payload: string) => createHash('sha256').update(payload).digest('hex');
@@ -70,7 +54,7 @@ export async function addEntry(deps: Deps, actor: Actor, workspaceId: string, li
   checkThreshold(input.scanThreshold);
   checkPlace(input.latitude, input.longitude);
   const expiresAt = checkExpiry(input.expiresAt, now);
-  const link = linkPayload(input);
+  const link = await linkPayload(input);
   try {
     return await deps.db.kysely.transaction().execute(async (tx) => {
       const { code, live, entries } = await loadLiveCode(tx, workspaceId, liveCodeId, now);

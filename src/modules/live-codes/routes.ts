@@ -5,14 +5,13 @@ import { Id, NoContent, WorkspaceAnd, WorkspaceParams } from '../../http/schemas
 import type { AppInstance } from '../../http/types.ts';
 import { addEntry, removeEntry, reorderEntries, updateEntry } from './entries.ts';
 import { MAX_QR_IMAGE_BYTES } from './qr-image.ts';
+import { QR_UPLOAD_BODY_LIMIT } from './qr-upload.ts';
 import { EntryChanges, EntryOrder, EntryView, LiveCodeChanges, LiveCodeView, NewEntry, NewLiveCode } from './schema.ts';
 import { createLiveCode, getLiveCode, listLiveCodes, updateLiveCode } from './service.ts';
 
 const tags = ['Live codes'];
 const LiveCodeParams = WorkspaceAnd('liveCodeId');
 const EntryParams = Type.Object({ workspaceId: Id, liveCodeId: Id, entryId: Id }, { additionalProperties: false });
-/** An uploaded group QR image travels base64-encoded in JSON: its size plus a third, and the other fields. */
-export const ENTRY_BODY_LIMIT = Math.ceil((MAX_QR_IMAGE_BYTES * 4) / 3) + 16 * 1024;
 
 /**
  * Live codes (活码): one permanent code routing to a pool of entries. The code itself (QR, poster,
@@ -81,7 +80,7 @@ export async function liveCodeRoutes(app: AppInstance, deps: Deps): Promise<void
     '/workspaces/:workspaceId/live-codes/:liveCodeId/entries',
     {
       config: { access: 'codes:manage', idempotent: true },
-      bodyLimit: ENTRY_BODY_LIMIT,
+      bodyLimit: QR_UPLOAD_BODY_LIMIT,
       schema: {
         tags,
         summary: 'Add a hosted group, an external group QR image, or a join URL to the pool',

@@ -3,6 +3,7 @@ import { Id, NullableTimestamp, Timestamp } from '../../http/schemas.ts';
 import { CodeName, CodeSettings, CodeView } from '../codes/schema.ts';
 import { Avatar, PLATFORMS } from '../groups/schema.ts';
 import { USER_AGENT_APPS } from '../scans/user-agent.ts';
+import { QrImageDataUrl } from './qr-upload.ts';
 import { ENTRY_STATUSES, ROUTING_RULES, UNUSABLE_REASONS } from './routing.ts';
 
 /** Seed: a WeChat group stops admitting by QR scan past about 200 members. */
@@ -97,12 +98,7 @@ export type LiveCodeChanges = Static<typeof LiveCodeChanges>;
 export const NewEntry = Type.Object(
   {
     groupId: Type.Optional(Id),
-    image: Type.Optional(
-      Type.String({
-        pattern: '^data:[a-zA-Z0-9.+-]+/[a-zA-Z0-9.+-]+;base64,[A-Za-z0-9+/]*={0,2}$',
-        description: "An external group's QR image (PNG or JPEG) as a data: URL; it is decoded now and its payload stored",
-      }),
-    ),
+    image: Type.Optional(QrImageDataUrl),
     url: Type.Optional(Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2000, description: "An external group's join link" })),
     label: Type.Optional(Label),
     platform: Type.Optional(Type.Enum(PLATFORMS, { description: 'Where a link entry leads (wechat, telegram, …)' })),

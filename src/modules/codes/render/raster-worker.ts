@@ -1,7 +1,7 @@
-import { parentPort } from 'node:worker_threads';
 import { Resvg } from '@resvg/resvg-js';
+import { serveJobs } from '../../../infra/workers/serve.ts';
 import { imagePdf } from './pdf.ts';
-import type { RasterJob, RasterReply } from './raster.ts';
+import type { RasterJob } from './raster.ts';
 
 /** A rasterising worker (see raster.ts): one job at a time, bytes back. */
 
@@ -11,18 +11,10 @@ function render(job: RasterJob): Uint8Array {
     font: { fontFiles: job.fontFiles, loadSystemFonts: false },
     logLevel: 'off',
   }).render();
-  if (job.output === 'png') return image.asPng();
-  return imagePdf({ width: image.width, height: image.height, rgba: image.pixels }, job.page);
+  // A copy of our own, so it can be moved rather than copied to the main thread: the renderer's
+  // buffers live in native memory, and small Node buffers share a pool that must not move.
+  if (job.output === 'png') return new Uint8Array(image.asPng());
+  return new Uint8Array(imagePdf({ width: image.width, height: image.height, rgba: image.pixels }, job.page));
 }
 
-const port = parentPort!;
-port.on('message', (job: RasterJob) => {
-  try {
-    // A copy of our own, so it can be moved rather than copied to the main thread: the renderer's
-    // buffers live in native memory, and small Node buffers share a pool that must not move.
-    const bytes = new Uint8Array(render(job));
-    port.postMessage({ ok: true, bytes } satisfies RasterReply, [bytes.buffer]);
-  } catch (error) {
-    port.postMessage({ ok: false, message: error instanceof Error ? error.message : String(error) } satisfies RasterReply);
-  }
-});
+serveJobs(render, (bytes) => [bytes.buffer as ArrayBuffer]);

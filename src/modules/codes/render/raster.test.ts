@@ -4,11 +4,13 @@ import { Resvg } from '@resvg/resvg-js';
 import { defaultFonts } from './fonts.ts';
 import { imagePdf } from './pdf.ts';
 import { posterSvg } from './poster.ts';
-import { rasterise, rasterisePdf, rasterLoad } from './raster.ts';
+import { workerPoolLoads } from '../../../infra/workers/pool.ts';
+import { rasterise, rasterisePdf } from './raster.ts';
 
 const URL_80 = `http://127.0.0.1:3000/j/${'Ab3_-x9Z'.repeat(10)}`;
 const POSTER = posterSvg(URL_80, { groupName: '春季训练营 3群', valueStatement: '扫码入群领资料', checkCode: 'K7Q2-9PXM', locale: 'zh-CN' });
 const PAGE = { widthPt: 595.28, heightPt: 841.89, title: '春季训练营 3群' };
+const renderLoad = () => workerPoolLoads().find((load) => load.kind === 'render')!;
 
 /** What rendering on the event loop gave before the worker: the same resvg call, synchronously. */
 function onTheLoop(svg: string, width: number) {
@@ -26,10 +28,10 @@ describe('rasterising in worker threads', () => {
     const widths = [128, 256, 384, 512, 640, 768];
     const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="5" height="5"/></svg>';
     const pending = widths.map((width) => rasterise(svg, width));
-    assert.ok(rasterLoad().queued + rasterLoad().running === widths.length);
+    assert.equal(renderLoad().queued + renderLoad().running, widths.length);
     const pngs = await Promise.all(pending);
     assert.deepEqual(pngs.map((png) => png.readUInt32BE(16)), widths);
-    assert.deepEqual(rasterLoad(), { running: 0, queued: 0 });
+    assert.deepEqual(renderLoad(), { kind: 'render', running: 0, queued: 0 });
   });
 
   test('given an SVG the renderer refuses, then that render fails and the next one works', async () => {
