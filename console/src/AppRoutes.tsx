@@ -18,7 +18,15 @@ const MailOutbox = lazy(() => import('./pages/mail/MailOutboxPage.tsx'));
 const Groups = lazy(() => import('./pages/groups/GroupsPage.tsx'));
 const Codes = lazy(() => import('./pages/codes/CodesPage.tsx'));
 const CodeDetail = lazy(() => import('./pages/codes/CodeDetailPage.tsx'));
+const LiveCodes = lazy(() => import('./pages/live-codes/LiveCodesPage.tsx'));
+const LiveCodeDetail = lazy(() => import('./pages/live-codes/LiveCodeDetailPage.tsx'));
 const PlanSettings = lazy(() => import('./pages/plan/PlanSettings.tsx'));
+const Invites = lazy(() => import('./pages/invites/InvitesPage.tsx'));
+const Campaigns = lazy(() => import('./pages/campaigns/CampaignsPage.tsx'));
+const CampaignDetail = lazy(() => import('./pages/campaigns/CampaignDetailPage.tsx'));
+const Referrals = lazy(() => import('./pages/referrals/ReferralsPage.tsx'));
+const Rewards = lazy(() => import('./pages/rewards/RewardsPage.tsx'));
+const Funnel = lazy(() => import('./pages/funnel/FunnelPage.tsx'));
 
 export function AppRoutes() {
   return (
@@ -35,6 +43,14 @@ export function AppRoutes() {
               <Route path="groups" element={<Groups />} />
               <Route path="codes" element={<Codes />} />
               <Route path="codes/:codeId" element={<CodeDetail />} />
+              <Route path="live-codes" element={<LiveCodes />} />
+              <Route path="live-codes/:liveCodeId" element={<LiveCodeDetail />} />
+              <Route path="invites" element={<Invites />} />
+              <Route path="campaigns" element={<Campaigns />} />
+              <Route path="campaigns/:campaignId" element={<CampaignDetail />} />
+              <Route path="referrals" element={<Referrals />} />
+              <Route path="rewards" element={<Rewards />} />
+              <Route path="funnel" element={<Funnel />} />
               <Route path="staff" element={<Staff />} />
               <Route path="api-keys" element={<ApiKeys />} />
               <Route path="webhooks" element={<Webhooks />} />

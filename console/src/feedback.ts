@@ -1,17 +1,24 @@
 import { App } from 'antd';
 import { ApiError } from './api/client.ts';
-import type { Translate } from './i18n.ts';
+import { isMessageKey, type Translate } from './i18n.ts';
 import { useI18n } from './I18nProvider.tsx';
 
-/** The server's own words for a problem (title, then detail and field errors), or ours for a network failure. */
+/**
+ * The server's own words for a problem (title, then detail and field errors), or ours for a network
+ * failure. Problems the console knows get their title in the reader's language; a detail that
+ * already opens with the title, or field errors it already says, are not repeated.
+ */
 export function describeError(error: unknown, t: Translate): string {
   if (!(error instanceof ApiError)) return t('error.unexpected');
   if (error.status === 0) return t('error.network');
+  const detail = error.detail;
   const fields = (error.errors ?? [])
+    .filter((e) => e.message !== detail)
     .map((e) => [`${e.in ?? ''}${e.pointer ?? ''}`, e.message].filter(Boolean).join(' '))
-    // The server's detail already repeats the first field error.
-    .filter((text) => text && !error.detail?.includes(text));
-  return [error.title, error.detail, ...fields].filter(Boolean).join(' — ');
+    .filter((text) => text && !detail?.includes(text));
+  const key = `problem.${error.code}`;
+  const title = isMessageKey(key) ? t(key) : error.title;
+  return [detail?.startsWith(title) ? '' : title, detail, ...fields].filter(Boolean).join(' — ');
 }
 
 export function isForbidden(error: unknown): boolean {

@@ -6,7 +6,7 @@ import { PERMISSIONS, ROLES as SERVER_ROLES, type Permission } from '../../src/m
 export const ROLES: readonly Role[] = SERVER_ROLES;
 
 /** The console's pages, as they appear in the URL after /w/:workspaceId/, in menu order. */
-export const SECTIONS = ['overview', 'groups', 'codes', 'staff', 'api-keys', 'webhooks', 'audit-log', 'mail-outbox', 'plan'] as const;
+export const SECTIONS = ['overview', 'groups', 'codes', 'live-codes', 'invites', 'campaigns', 'referrals', 'rewards', 'funnel', 'staff', 'api-keys', 'webhooks', 'audit-log', 'mail-outbox', 'plan'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 function grants(role: Role, permission: Permission): boolean {
@@ -17,6 +17,13 @@ const sectionNeeds: Record<Section, (role: Role) => boolean> = {
   overview: (role) => grants(role, 'workspace:read'),
   groups: (role) => grants(role, 'groups:read'),
   codes: (role) => grants(role, 'codes:read'),
+  'live-codes': (role) => grants(role, 'codes:read'),
+  invites: (role) => grants(role, 'invites:read'),
+  campaigns: (role) => grants(role, 'invites:read'),
+  funnel: (role) => grants(role, 'invites:read'),
+  // The referral graph and the ledger are money: rewards:read (not every role has it).
+  referrals: (role) => grants(role, 'rewards:read'),
+  rewards: (role) => grants(role, 'rewards:read'),
   staff: (role) => grants(role, 'staff:read'),
   'api-keys': (role) => grants(role, 'api_keys:read'),
   webhooks: (role) => grants(role, 'webhooks:read'),
@@ -41,6 +48,18 @@ export function canManageGroups(role: Role): boolean {
 
 export function canManageCodes(role: Role): boolean {
   return grants(role, 'codes:manage');
+}
+
+export function canManageInvites(role: Role): boolean {
+  return grants(role, 'invites:manage');
+}
+
+export function canReadRewards(role: Role): boolean {
+  return grants(role, 'rewards:read');
+}
+
+export function canManageRewards(role: Role): boolean {
+  return grants(role, 'rewards:manage');
 }
 
 export function canEditWorkspace(role: Role): boolean {

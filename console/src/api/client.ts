@@ -22,6 +22,8 @@ export class ApiError extends Error {
     readonly detail?: string,
     readonly errors?: FieldError[],
     readonly requestId?: string,
+    /** The problem's other members (e.g. rowErrors of a refused import, approvableAt of a held reward). */
+    readonly extensions: Record<string, unknown> = {},
   ) {
     super(detail ?? title);
     this.name = 'ApiError';
@@ -33,6 +35,8 @@ type Query = Record<string, string | number | undefined | null>;
 interface RequestOptions {
   body?: unknown;
   query?: Query;
+  /** A body sent as it is (a file), with its content type, instead of JSON. */
+  file?: { body: Blob; type: string };
 }
 
 let csrfToken: string | null = null;
@@ -64,6 +68,7 @@ async function toApiError(response: Response): Promise<ApiError> {
     // A proxy or a crash may answer without a problem body; the status still says enough.
   }
   const text = (key: string) => (typeof problem[key] === 'string' ? problem[key] : undefined);
+  const { type: _type, title: _title, status: _status, code: _code, detail: _detail, instance: _instance, errors: _errors, requestId: _requestId, ...extensions } = problem;
   return new ApiError(
     response.status,
     text('code') ?? `http_${response.status}`,
@@ -71,19 +76,21 @@ async function toApiError(response: Response): Promise<ApiError> {
     text('detail'),
     Array.isArray(problem.errors) ? (problem.errors as FieldError[]) : undefined,
     text('requestId'),
+    extensions,
   );
 }
 
 async function send(method: string, path: string, options: RequestOptions): Promise<Response> {
   const headers: Record<string, string> = { accept: 'application/json' };
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (options.file) headers['content-type'] = options.file.type;
+  else if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   try {
     return await fetch(url(path, options.query), {
       method,
       headers,
       credentials: 'same-origin',
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body: options.file ? options.file.body : options.body === undefined ? undefined : JSON.stringify(options.body),
     });
   } catch (cause) {
     throw new ApiError(0, 'network_error', cause instanceof Error ? cause.message : String(cause));
@@ -120,6 +127,9 @@ export const api = {
   get: <T>(path: string, query?: Query) => request<T>('GET', path, { query }),
   post: <T = void>(path: string, body?: unknown) => request<T>('POST', path, { body }),
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, { body }),
+  put: <T>(path: string, body: unknown) => request<T>('PUT', path, { body }),
+  /** POSTs a file as the body, e.g. a CSV with type text/csv. */
+  upload: <T>(path: string, file: Blob, type: string) => request<T>('POST', path, { file: { body: file, type } }),
   delete: (path: string) => request<void>('DELETE', path),
 };
 

@@ -1,4 +1,22 @@
 /** Shapes of the joincode REST API (base /api/v1) that the console reads and writes. */
+import type { Static } from 'typebox';
+import type { BatchState, BatchView } from '../../../src/modules/invites/batch-schema.ts';
+import type { FunnelStage, FunnelView } from '../../../src/modules/invites/funnel-schema.ts';
+import type { CampaignStatus, CampaignView, InviteState, InviteView, OwnerView, Purpose, ValidityPreset } from '../../../src/modules/invites/schema.ts';
+import type { ShortLinkView } from '../../../src/modules/invites/short-links-schema.ts';
+import type {
+  CampaignRewardRules as CampaignRewardRulesSchema,
+  Downline as DownlineSchema,
+  EntryKind,
+  EntryState,
+  EntryView,
+  Leaderboard as LeaderboardSchema,
+  LedgerPage as LedgerPageSchema,
+  PartyView,
+  RewardSettings as RewardSettingsSchema,
+  Upline as UplineSchema,
+} from '../../../src/modules/rewards/schema.ts';
+import type { EntryStatus, RoutingRule, UnusableReason } from '../../../src/modules/live-codes/routing.ts';
 
 export type Role = 'owner' | 'admin' | 'moderator' | 'analyst';
 export type Plan = 'free' | 'pro' | 'enterprise';
@@ -181,9 +199,13 @@ export const TAG_KEYS = ['utm_source', 'utm_medium', 'utm_campaign', 'utm_conten
 export type CodeTags = Partial<Record<(typeof TAG_KEYS)[number], string>>;
 export type CodeState = 'active' | 'paused' | 'revoked' | 'expired' | 'not_yet_active' | 'ended' | 'daily_cap_reached' | 'total_cap_reached';
 
+export type CodeKind = 'group' | 'live';
+
+/** A join code (kind `group`) or the code of a live code (kind `live`, no group). */
 export interface JoinCode {
   id: string;
-  groupId: string;
+  kind: CodeKind;
+  groupId: string | null;
   name: string;
   status: 'active' | 'paused' | 'revoked';
   state: CodeState;
@@ -213,3 +235,106 @@ export interface CodeStats {
   channels: { channel: string; scans: number; joins: number }[];
   totals: { scans: number; admitted: number; joins: number; stillMembers: number };
 }
+
+export interface CodeRevoked extends JoinCode {
+  affectedMembers: number;
+}
+
+export const BLAST_RADIUS_ACTIONS = ['review', 'remove'] as const;
+export type BlastRadiusAction = (typeof BLAST_RADIUS_ACTIONS)[number];
+
+// Live codes (活码). The lists of rules, reasons and user-agent apps are the server's own
+// (dependency-free modules), so the console cannot offer a value the API would refuse.
+export { ENTRY_STATUSES, ROUTING_RULES, UNUSABLE_REASONS, type EntryStatus, type RoutingRule, type UnusableReason } from '../../../src/modules/live-codes/routing.ts';
+export { USER_AGENT_APPS, type UserAgentApp } from '../../../src/modules/scans/user-agent.ts';
+
+export type PoolState = 'ok' | 'low' | 'empty';
+
+export interface GroupTemplate {
+  namePattern: string;
+  description?: string;
+  valueStatement?: string;
+  welcomeText?: string;
+  avatar?: string;
+  capacity?: number;
+  adminIds?: string[];
+}
+
+export interface LiveCodeEntry {
+  id: string;
+  position: number;
+  kind: 'group' | 'link';
+  groupId: string | null;
+  /** Group entries: the hosted group now. */
+  group: { name: string; status: string; memberCount: number; capacity: number } | null;
+  groupNumber: number | null;
+  source: 'image' | 'url' | null;
+  /** Link entries: the decoded QR payload, or the join URL. */
+  payload: string | null;
+  label: string;
+  platform: Platform | null;
+  audience: string[] | null;
+  latitude: number | null;
+  longitude: number | null;
+  region: string | null;
+  scans: number;
+  scanThreshold: number | null;
+  expiresAt: string | null;
+  status: EntryStatus;
+  retiredReason: 'threshold' | 'expired' | null;
+  usable: boolean;
+  unusableReason: UnusableReason | null;
+  remindedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface LiveCode {
+  /** The code id: QR, poster, reset, revoke and stats are at /codes/{id}. */
+  id: string;
+  name: string;
+  code: JoinCode;
+  rule: RoutingRule;
+  template: GroupTemplate | null;
+  nextGroupNumber: number;
+  scanThreshold: number;
+  entryValidityHours: number | null;
+  poolState: PoolState;
+  usableEntries: number;
+  entries: LiveCodeEntry[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+// Invite codes, campaigns, batches, short links, the funnel, the referral graph and rewards: the
+// server's own response schemas as types (type-only imports, erased from the bundle), so the
+// console's shapes follow the API's. The value lists below are checked against them both ways.
+export type { BatchState, CampaignStatus, EntryKind, EntryState, FunnelStage, InviteState, Purpose, ValidityPreset };
+export type Invite = InviteView;
+export type InviteOwner = OwnerView;
+export type Campaign = CampaignView;
+export type InviteBatch = BatchView;
+export type ShortLink = ShortLinkView;
+export type Funnel = FunnelView;
+export type Party = PartyView;
+export type RewardEntry = EntryView;
+export type LedgerPage = Static<typeof LedgerPageSchema>;
+export type RewardSettings = RewardSettingsSchema;
+export type CampaignRewardRules = CampaignRewardRulesSchema;
+export type Downline = DownlineSchema;
+export type Upline = UplineSchema;
+export type Leaderboard = LeaderboardSchema;
+
+/** Every member of a union, in order: the object must name each member and nothing else. */
+function membersOf<T extends string>(all: Record<T, true>): T[] {
+  return Object.keys(all) as T[];
+}
+
+export const PURPOSES = membersOf<Purpose>({ referral: true, campaign: true, support: true, tracking: true });
+export const INVITE_STATES = membersOf<InviteState>({ active: true, expired: true, exhausted: true, revoked: true, archived: true });
+export const VALIDITY_PRESETS = membersOf<ValidityPreset>({ '72h': true, '180d': true, permanent: true, custom: true });
+export const CAMPAIGN_STATUSES = membersOf<CampaignStatus>({ active: true, paused: true, ended: true });
+export const BATCH_STATES = membersOf<BatchState>({ queued: true, running: true, done: true, failed: true, cancelled: true });
+export const ENTRY_STATES = membersOf<EntryState>({ pending: true, approved: true, paid: true, reversed: true });
+export const ENTRY_KINDS = membersOf<EntryKind>({ redemption: true, milestone: true, commission: true });
+export const FUNNEL_STAGES = membersOf<FunnelStage>({ shown: true, clicked: true, redeemed: true, activeNextDay: true, activeDay7: true });

@@ -2,11 +2,12 @@ import { PlusOutlined } from '@ant-design/icons';
 import { Checkbox, Col, DatePicker, Form, Input, InputNumber, Row, Select } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { api, workspacePath } from '../../api/client.ts';
-import { ROTATIONS, TAG_KEYS, type CodeTags, type Group, type JoinCode, type PlanLimits, type Rotation } from '../../api/types.ts';
+import { ROTATIONS, type CodeTags, type Group, type JoinCode, type PlanLimits, type Rotation } from '../../api/types.ts';
 import { FormModal } from '../../components/FormModal.tsx';
 import { useI18n } from '../../I18nProvider.tsx';
 import { useWorkspace } from '../../workspace.ts';
 import { NullableNumber } from '../plan/NullableNumber.tsx';
+import { CodeTagFields, cleanTags } from './CodeTagFields.tsx';
 
 interface Values {
   groupId: string;
@@ -29,11 +30,10 @@ type Props = { limits: PlanLimits | undefined; groups: Group[]; onSaved: (code: 
 
 const DEFAULT_VALIDITY_HOURS = 168;
 
-function cleanTags(tags: CodeTags | undefined): CodeTags {
-  return Object.fromEntries(Object.entries(tags ?? {}).flatMap(([key, value]) => (typeof value === 'string' && value.trim() ? [[key, value.trim()]] : [])));
-}
-
-/** "Create code" (its own button) or "Edit code" (tags, caps, window, rotation, password) for one code. */
+/**
+ * "Create code" (its own button) or "Edit code" (tags, caps, window, rotation, password) for one code;
+ * a live code's code settings are edited here too (it has no group: its pool has its own page).
+ */
 export function CodeFormModal(props: Props) {
   const { t } = useI18n();
   const workspace = useWorkspace();
@@ -68,7 +68,7 @@ export function CodeFormModal(props: Props) {
 
   const initialValues: Partial<Values> = code
     ? {
-        groupId: code.groupId,
+        groupId: code.groupId ?? undefined,
         name: code.name,
         scansPerDayCap: code.scansPerDayCap,
         scansTotalCap: code.scansTotalCap,
@@ -99,16 +99,18 @@ export function CodeFormModal(props: Props) {
       width={720}
     >
       <Row gutter={16}>
-        <Col xs={24} md={12}>
-          <Form.Item name="groupId" label={t('codes.group')} rules={[{ required: true }]}>
-            <Select
-              disabled={Boolean(code)}
-              showSearch={{ optionFilterProp: 'label' }}
-              options={groups.filter((g) => g.status === 'active' || g.id === code?.groupId).map((g) => ({ value: g.id, label: g.name }))}
-              data-testid="code-group"
-            />
-          </Form.Item>
-        </Col>
+        {code?.kind !== 'live' && (
+          <Col xs={24} md={12}>
+            <Form.Item name="groupId" label={t('codes.group')} rules={[{ required: true }]}>
+              <Select
+                disabled={Boolean(code)}
+                showSearch={{ optionFilterProp: 'label' }}
+                options={groups.filter((g) => g.status === 'active' || g.id === code?.groupId).map((g) => ({ value: g.id, label: g.name }))}
+                data-testid="code-group"
+              />
+            </Form.Item>
+          </Col>
+        )}
         <Col xs={24} md={12}>
           <Form.Item name="name" label={t('common.name')} extra={code ? undefined : t('codes.nameHint')} rules={[{ max: 80 }]}>
             <Input data-testid="code-name" />
@@ -170,17 +172,7 @@ export function CodeFormModal(props: Props) {
           <Checkbox data-testid="code-password-remove">{t('codes.passwordRemove')}</Checkbox>
         </Form.Item>
       )}
-      <Form.Item label={t('codes.tags')} extra={t('codes.tagsHint')} style={{ marginBottom: 0 }}>
-        <Row gutter={12}>
-          {TAG_KEYS.map((key) => (
-            <Col xs={24} md={8} key={key}>
-              <Form.Item name={['tags', key]} rules={[{ max: 100 }]}>
-                <Input addonBefore={key === 'channel' ? t('codes.tag.channel') : key} data-testid={`code-tag-${key}`} />
-              </Form.Item>
-            </Col>
-          ))}
-        </Row>
-      </Form.Item>
+      <CodeTagFields />
     </FormModal>
   );
 }

@@ -20,7 +20,8 @@ export default function CodesPage() {
   const workspace = useWorkspace();
   const navigate = useNavigate();
   const feedback = useFeedback();
-  const codes = useApiList<JoinCode>(workspacePath(workspace.id, 'codes'));
+  // Live codes have their own page, with their pool.
+  const codes = useApiList<JoinCode>(workspacePath(workspace.id, 'codes'), { kind: 'group' });
   const groups = useGroups(workspace.id);
   const limits = usePlanLimits(workspace.id);
   const groupName = new Map((groups.data?.items ?? []).map((g) => [g.id, g.name]));
@@ -35,7 +36,7 @@ export default function CodesPage() {
         </Link>
       ),
     },
-    { title: t('codes.group'), key: 'group', render: (_, c) => groupName.get(c.groupId) ?? <Typography.Text type="secondary">{c.groupId}</Typography.Text> },
+    { title: t('codes.group'), key: 'group', render: (_, c) => (c.groupId && groupName.get(c.groupId)) ?? <Typography.Text type="secondary">{c.groupId}</Typography.Text> },
     { title: t('codes.state'), key: 'state', render: (_, c) => <CodeStateTag state={c.state} /> },
     { title: t('codes.expires'), key: 'expires', render: (_, c) => (c.expiresAt ? formatTime(c.expiresAt) : t('codes.never')) },
     {

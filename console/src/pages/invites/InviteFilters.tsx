@@ -1,0 +1,128 @@
+import { Button, Form, Input, Select, Space, Tag } from 'antd';
+import { useEffect } from 'react';
+import { INVITE_STATES, PURPOSES } from '../../api/types.ts';
+import { useI18n } from '../../I18nProvider.tsx';
+import { useCampaigns } from './useCampaigns.ts';
+
+// A type, not an interface: it is used as a query-string record.
+export type InviteFilter = {
+  state?: string;
+  purpose?: string;
+  ownerUserId?: string;
+  ownerMemberId?: string;
+  campaignId?: string;
+  batchId?: string;
+};
+
+export const FILTER_KEYS = ['state', 'purpose', 'ownerUserId', 'ownerMemberId', 'campaignId', 'batchId'] as const satisfies readonly (keyof InviteFilter)[];
+
+interface Values {
+  state?: string;
+  purpose?: string;
+  ownerType: 'user' | 'member';
+  ownerId?: string;
+  campaignId?: string;
+}
+
+function valuesOf(filter: InviteFilter): Values {
+  return {
+    state: filter.state,
+    purpose: filter.purpose,
+    ownerType: filter.ownerMemberId ? 'member' : 'user',
+    ownerId: filter.ownerMemberId ?? filter.ownerUserId,
+    campaignId: filter.campaignId,
+  };
+}
+
+/** The list's filters (the export takes the same): state, purpose, owner, campaign, and a batch picked from the batches tab. */
+export function InviteFilters({ filter, onChange }: { filter: InviteFilter; onChange: (filter: InviteFilter) => void }) {
+  const { t } = useI18n();
+  const [form] = Form.useForm<Values>();
+  const campaigns = useCampaigns();
+
+  // The filter also changes from outside (a batch's "show codes", a link from a campaign).
+  useEffect(() => form.setFieldsValue(valuesOf(filter)), [filter, form]);
+
+  const apply = ({ state, purpose, ownerType, ownerId, campaignId }: Values) => {
+    // Owner ids are matched as stored: only surrounding spaces are dropped.
+    const owner = ownerId?.trim() || undefined;
+    onChange({
+      state,
+      purpose,
+      ownerUserId: ownerType === 'user' ? owner : undefined,
+      ownerMemberId: ownerType === 'member' ? owner : undefined,
+      campaignId,
+      batchId: filter.batchId,
+    });
+  };
+
+  return (
+    <Form form={form} layout="inline" initialValues={valuesOf(filter)} onFinish={apply} style={{ rowGap: 12, marginBottom: 16 }}>
+      <Form.Item name="state">
+        <Select
+          placeholder={t('invites.stateLabel')}
+          allowClear
+          options={INVITE_STATES.map((s) => ({ value: s, label: t(`invites.state.${s}`) }))}
+          style={{ width: 130 }}
+          data-testid="invite-filter-state"
+        />
+      </Form.Item>
+      <Form.Item name="purpose">
+        <Select
+          placeholder={t('invites.purpose')}
+          allowClear
+          options={PURPOSES.map((p) => ({ value: p, label: t(`invites.purpose.${p}`) }))}
+          style={{ width: 150 }}
+          data-testid="invite-filter-purpose"
+        />
+      </Form.Item>
+      <Form.Item>
+        <Space.Compact>
+          <Form.Item name="ownerType" noStyle>
+            <Select
+              options={[
+                { value: 'user', label: t('invites.owner.user') },
+                { value: 'member', label: t('invites.owner.member') },
+              ]}
+              style={{ width: 110 }}
+              data-testid="invite-filter-owner-type"
+            />
+          </Form.Item>
+          <Form.Item name="ownerId" noStyle>
+            <Input placeholder={t('invites.ownerId')} allowClear style={{ width: 200 }} data-testid="invite-filter-owner" />
+          </Form.Item>
+        </Space.Compact>
+      </Form.Item>
+      <Form.Item name="campaignId">
+        <Select
+          placeholder={t('invites.campaign')}
+          allowClear
+          showSearch={{ optionFilterProp: 'label' }}
+          options={(campaigns.data?.items ?? []).map((c) => ({ value: c.id, label: c.name }))}
+          style={{ width: 180 }}
+          data-testid="invite-filter-campaign"
+        />
+      </Form.Item>
+      {filter.batchId && (
+        <Form.Item>
+          <Tag closable onClose={() => onChange({ ...filter, batchId: undefined })} data-testid="invite-filter-batch">
+            {t('invites.batchFilter', { id: filter.batchId })}
+          </Tag>
+        </Form.Item>
+      )}
+      <Space>
+        <Button type="primary" htmlType="submit" data-testid="invite-filter-apply">
+          {t('action.search')}
+        </Button>
+        <Button
+          onClick={() => {
+            form.setFieldsValue(valuesOf({}));
+            onChange({});
+          }}
+        >
+          {t('action.reset')}
+        </Button>
+      </Space>
+    </Form>
+  );
+}

@@ -1,0 +1,82 @@
+import { Button, Form, Input, Select, Space } from 'antd';
+import { ENTRY_KINDS } from '../../api/types.ts';
+import { useI18n } from '../../I18nProvider.tsx';
+import { useCampaigns } from '../invites/useCampaigns.ts';
+import { partyKey } from '../referrals/PartyLink.tsx';
+
+// A type, not an interface: it is used as a query-string record.
+export type LedgerFilter = {
+  state?: string;
+  kind?: string;
+  beneficiary?: string;
+  program?: string;
+  orderId?: string;
+};
+
+interface Values {
+  kind?: string;
+  beneficiaryType: 'user' | 'member';
+  beneficiaryId?: string;
+  program?: string;
+  orderId?: string;
+}
+
+/** The ledger's filters other than the state (the totals above pick that). */
+export function LedgerFilters({ filter, onChange }: { filter: LedgerFilter; onChange: (filter: LedgerFilter) => void }) {
+  const { t } = useI18n();
+  const [form] = Form.useForm<Values>();
+  const campaigns = useCampaigns();
+  const apply = ({ kind, beneficiaryType, beneficiaryId, program, orderId }: Values) => {
+    const id = beneficiaryId?.trim();
+    onChange({ state: filter.state, kind, beneficiary: id ? partyKey(beneficiaryType, id) : undefined, program, orderId: orderId?.trim() || undefined });
+  };
+  return (
+    <Form form={form} layout="inline" initialValues={{ beneficiaryType: 'user' }} onFinish={apply} style={{ rowGap: 12, marginBottom: 16 }}>
+      <Form.Item name="kind">
+        <Select placeholder={t('rewards.kind')} allowClear options={ENTRY_KINDS.map((k) => ({ value: k, label: t(`rewards.kind.${k}`) }))} style={{ width: 140 }} data-testid="ledger-filter-kind" />
+      </Form.Item>
+      <Form.Item>
+        <Space.Compact>
+          <Form.Item name="beneficiaryType" noStyle>
+            <Select
+              options={[
+                { value: 'user', label: t('invites.owner.user') },
+                { value: 'member', label: t('invites.owner.member') },
+              ]}
+              style={{ width: 110 }}
+            />
+          </Form.Item>
+          <Form.Item name="beneficiaryId" noStyle>
+            <Input placeholder={t('rewards.beneficiary')} allowClear style={{ width: 200 }} data-testid="ledger-filter-beneficiary" />
+          </Form.Item>
+        </Space.Compact>
+      </Form.Item>
+      <Form.Item name="program">
+        <Select
+          placeholder={t('rewards.program')}
+          allowClear
+          showSearch={{ optionFilterProp: 'label' }}
+          options={[{ value: 'referral', label: t('rewards.program.referral') }, ...(campaigns.data?.items ?? []).map((c) => ({ value: c.id, label: c.name }))]}
+          style={{ width: 180 }}
+          data-testid="ledger-filter-program"
+        />
+      </Form.Item>
+      <Form.Item name="orderId" rules={[{ max: 64 }]}>
+        <Input placeholder={t('rewards.orderId')} allowClear style={{ width: 160 }} />
+      </Form.Item>
+      <Space>
+        <Button type="primary" htmlType="submit" data-testid="ledger-filter-apply">
+          {t('action.search')}
+        </Button>
+        <Button
+          onClick={() => {
+            form.resetFields();
+            onChange({});
+          }}
+        >
+          {t('action.reset')}
+        </Button>
+      </Space>
+    </Form>
+  );
+}
