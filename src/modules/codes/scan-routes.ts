@@ -3,15 +3,14 @@ import { Type } from 'typebox';
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
 import type { AppInstance } from '../../http/types.ts';
-import { sendPage } from '../../pages/layout.ts';
-import { landingBody, passwordBody, passwordTitle, refusalText, type ScanPageProblem } from '../../pages/landing.ts';
+import { sendHtml, sendPage } from '../../pages/layout.ts';
+import { passwordBody, passwordTitle, refusalText, type ScanPageProblem } from '../../pages/landing.ts';
+import { landingPage } from '../../pages/landing-page.ts';
 import { pickLocale, type Locale } from '../../pages/locale.ts';
-import { networkPrefix } from '../scans/network.ts';
-import { createScanRecorder, type ScanRecorder } from '../scans/recorder.ts';
-import { classifyUserAgent } from '../scans/user-agent.ts';
 import { verifyPassword } from '../staff/passwords.ts';
-import { hasPasswordPass, passwordPassCookie } from './password-pass.ts';
-import { lookupToken, parseTags, REFUSAL_STATUS, type Lookup } from './resolve.ts';
+import { passwordPassCookie } from './password-pass.ts';
+import { lookupToken, REFUSAL_STATUS, type Lookup } from './resolve.ts';
+import { createScanAdmission } from './scan-admission.ts';
 import { codeCrypto } from './tokens.ts';
 
 /** Form bodies on the scan path are one password field: 4 KiB is plenty. */
@@ -49,35 +48,19 @@ function sendRefusal(request: FastifyRequest, reply: FastifyReply, found: Extrac
 function sendLanding(deps: Deps, request: FastifyRequest, reply: FastifyReply, found: Extract<Lookup, { ok: true }>, token: string): FastifyReply {
   const locale = localeOf(request);
   const checkCode = codeCrypto(deps.config).checkCode(token) ?? '';
-  return sendPage(reply, 200, { locale, title: found.group.name, body: landingBody({ locale, group: found.group, checkCode, token }) });
+  return sendHtml(reply, 200, landingPage(locale, found.group, token, checkCode));
 }
 
 /**
  * The public scan path, outside /api/v1: GET /j/<token> (the URL in every printed QR) and
  * POST /j/<token> (the access-password form). The token is opened before any database read;
  * every scan of a token that decoded is recorded through the group-commit recorder before the
- * page goes out. Returns the recorder; it is drained when the app closes.
+ * page goes out (scan-admission.ts); its queue is drained when the app closes.
  */
-export async function scanPageRoutes(app: AppInstance, deps: Deps, options: { recorder?: ScanRecorder } = {}): Promise<ScanRecorder> {
-  const recorder = options.recorder ?? createScanRecorder(deps);
-  app.addHook('onClose', async () => recorder.close());
+export async function scanPageRoutes(app: AppInstance, deps: Deps): Promise<void> {
+  const admission = createScanAdmission(deps);
+  app.addHook('onClose', async () => admission.close());
   const passwordLimiter = deps.limiter('code-password', PASSWORD_ATTEMPTS, 'locked_out');
-
-  async function recordScan(request: FastifyRequest, found: Lookup, outcome: string): Promise<void> {
-    const row = found.row;
-    if (!row) return; // nothing to attribute: the token did not lead to a code
-    await recorder.record({
-      workspaceId: row.workspace_id,
-      codeId: row.id,
-      groupId: row.group_id,
-      outcome,
-      admitted: found.ok,
-      tags: parseTags(row.tags),
-      ua: classifyUserAgent(request.headers['user-agent']),
-      network: networkPrefix(request.ip),
-      at: deps.clock.now(),
-    });
-  }
 
   await app.register(
     async (pages) => {
@@ -104,13 +87,8 @@ export async function scanPageRoutes(app: AppInstance, deps: Deps, options: { re
         { config: { access: 'public' }, schema: { hide: true, params: TokenParams } },
         async (request, reply) => {
           const { token } = request.params as { token: string };
-          const found = await lookupToken(deps, token, { scanCaps: true });
-          if (!found.ok) {
-            await recordScan(request, found, found.reason);
-            return sendRefusal(request, reply, found);
-          }
-          const passed = !found.code.passwordRequired || hasPasswordPass(deps.config, token, request.headers.cookie, deps.clock.now());
-          await recordScan(request, found, passed ? 'ok' : 'password_required');
+          const { found, passed } = await admission.scan({ token, userAgent: request.headers['user-agent'], ip: request.ip, cookie: request.headers.cookie });
+          if (!found.ok) return sendRefusal(request, reply, found);
           if (!passed) {
             const locale = localeOf(request);
             return sendPage(reply, 200, { locale, title: passwordTitle(locale), body: passwordBody(locale, token, false) });
@@ -148,5 +126,4 @@ export async function scanPageRoutes(app: AppInstance, deps: Deps, options: { re
     },
     { prefix: '/j' },
   );
-  return recorder;
 }

@@ -1,0 +1,82 @@
+import type { Deps } from '../../deps.ts';
+import { networkPrefix } from '../scans/network.ts';
+import { createScanRecorder } from '../scans/recorder.ts';
+import { classifyUserAgent } from '../scans/user-agent.ts';
+import { hasPasswordPass } from './password-pass.ts';
+import type { CodeRow } from './repository.ts';
+import { lookupToken, parseTags, type Lookup } from './resolve.ts';
+import { createScanCache, type ScanSnapshot } from './scan-cache.ts';
+
+/**
+ * Found stale this many times in a row (its code changing under it each time), a scan is judged
+ * once more straight from the database and recorded as judged, as it would be without the cache.
+ */
+const CACHED_ATTEMPTS = 2;
+
+export interface ScanRequest {
+  token: string;
+  userAgent: string | undefined;
+  /** The client address (after trusted proxies); only its network prefix is kept. */
+  ip: string;
+  cookie: string | undefined;
+}
+
+export interface AdmittedScan {
+  found: Lookup;
+  /** False when the code asks for its access password and the scanner holds no pass yet. */
+  passed: boolean;
+}
+
+export interface ScanAdmission {
+  /** Judges a scan and records it (group commit); resolves once its row is on disk. */
+  scan(request: ScanRequest): Promise<AdmittedScan>;
+  /** Writes the scans still waiting. Call on shutdown. */
+  close(): Promise<void>;
+}
+
+/**
+ * GET /j/<token>: the token is opened before anything else; the code and group come from the
+ * per-process scan cache and the scan is judged on them, then handed to the group-commit recorder,
+ * whose batch checks the judgment against the database (scan-cache.ts) before anything is
+ * acknowledged. A scan found stale is judged again on the state the batch read. Every scan of a
+ * token that led to a code is recorded with its outcome, refusals included.
+ */
+export function createScanAdmission(deps: Deps): ScanAdmission {
+  const cache = createScanCache(deps);
+  // The cache hands out one row object per code state: parse its tags once.
+  const tags = new WeakMap<CodeRow, ReturnType<typeof parseTags>>();
+  const tagsOf = (row: CodeRow) => {
+    let parsed = tags.get(row);
+    if (!parsed) tags.set(row, (parsed = parseTags(row.tags)));
+    return parsed;
+  };
+  const recorder = createScanRecorder<ScanSnapshot>(deps, { check: cache.check });
+  return {
+    async scan({ token, userAgent, ip, cookie }) {
+      const ua = classifyUserAgent(userAgent);
+      const network = networkPrefix(ip);
+      for (let attempt = 0; ; attempt += 1) {
+        const source = attempt < CACHED_ATTEMPTS ? cache.source() : undefined;
+        const found = await lookupToken(deps, token, { scanCaps: true, source });
+        const now = deps.clock.now();
+        const passed = found.ok && (!found.code.passwordRequired || hasPasswordPass(deps.config, token, cookie, now));
+        const row = found.row;
+        if (!row) return { found, passed }; // nothing to attribute: the token did not lead to a code
+        const recorded = await recorder.record({
+          workspaceId: row.workspace_id,
+          codeId: row.id,
+          groupId: row.group_id,
+          outcome: found.ok ? (passed ? 'ok' : 'password_required') : found.reason,
+          admitted: found.ok,
+          tags: tagsOf(row),
+          ua,
+          network,
+          at: now,
+          snapshot: source?.snapshot(),
+        });
+        if (recorded === 'recorded') return { found, passed };
+      }
+    },
+    close: () => recorder.close(),
+  };
+}

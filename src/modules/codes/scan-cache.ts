@@ -1,0 +1,235 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/index.ts';
+import type { Deps } from '../../deps.ts';
+import { getGroup, presentGroup } from '../groups/service.ts';
+import type { GroupView } from '../groups/schema.ts';
+import type { BatchCheck, ScanRecord } from '../scans/recorder.ts';
+import { scanCapReached } from './caps.ts';
+import type { CodeSource } from './code-source.ts';
+import { findCodeRow, type CodeRow } from './repository.ts';
+import { utcDay } from './tokens.ts';
+
+/** Codes kept per process; the least recently scanned go first. */
+export const SCAN_CACHE_MAX_CODES = 10_000;
+
+/** What a scan was judged on: the code row (counters included) and, if the lookup read it, the group. */
+export interface ScanSnapshot {
+  row: CodeRow;
+  group: GroupView | null;
+}
+
+/** A CodeSource for one scan that remembers what it served. */
+export interface TrackedSource extends CodeSource {
+  snapshot(): ScanSnapshot | undefined;
+}
+
+export interface ScanCache {
+  /** A source for one lookup: cached code and group when present, else read and kept. */
+  source(): TrackedSource;
+  /** The recorder's check: each scan against the state its batch reads (and on PostgreSQL locks). */
+  check: BatchCheck<ScanSnapshot>;
+}
+
+interface Entry {
+  /** scans_today counts the admitted scans of `day`. */
+  row: CodeRow;
+  day: string;
+  group: GroupView | null;
+}
+
+/** Every column but the counters (which the caps check judges separately). */
+function sameCode(a: CodeRow, b: CodeRow): boolean {
+  const keys = Object.keys(b) as (keyof CodeRow)[];
+  if (Object.keys(a).length !== keys.length) return false;
+  for (const key of keys) if (key !== 'scans_total' && key !== 'scans_today' && a[key] !== b[key]) return false;
+  return true;
+}
+
+function sameGroup(a: GroupView, b: GroupView): boolean {
+  for (const key of Object.keys(b) as (keyof GroupView)[]) if (a[key] !== b[key]) return false;
+  return true;
+}
+
+/**
+ * The scan path's per-process cache of codes and their groups, so a scan reads nothing from the
+ * database before it is judged. It needs no invalidation, because nothing judged on it is
+ * acknowledged unchecked: each group-commit batch reads, inside its transaction, the current row of
+ * every code it holds (locked FOR UPDATE on PostgreSQL, where other processes write too), that
+ * code's group and its counters, and re-judges every scan against them. A scan whose code or group
+ * changed since it was judged — reset, revoke, pause, an edit, a join, from this process or any
+ * other — or whose cap verdict no longer holds with the counters as they are now (this batch's
+ * earlier scans included), is left out of the batch and judged again on the fresh state, which the
+ * batch puts in the cache once it commits. So a reset refuses the old token at once on every
+ * process, and the caps hold exactly, across processes too.
+ */
+export function createScanCache(deps: Deps): ScanCache {
+  const entries = new Map<string, Entry>();
+
+  function keep(codeId: string, entry: Entry): void {
+    entries.delete(codeId);
+    if (entries.size >= SCAN_CACHE_MAX_CODES) entries.delete(entries.keys().next().value!);
+    entries.set(codeId, entry);
+  }
+
+  function source(): TrackedSource {
+    let served: { codeId: string; row: CodeRow; group: GroupView | null } | undefined;
+    return {
+      async code(codeId, now) {
+        const day = utcDay(now);
+        let entry = entries.get(codeId);
+        if (!entry) {
+          const row = await findCodeRow(deps.db.reader, codeId, now);
+          if (!row) return undefined;
+          entry = { row, day, group: null };
+          // A batch may have cached a newer state meanwhile; keep that one.
+          if (!entries.has(codeId)) keep(codeId, entry);
+        }
+        // A new UTC day starts from zero here; the batch corrects this if another process scanned.
+        const row = entry.day === day ? entry.row : { ...entry.row, scans_today: 0 };
+        served = { codeId, row, group: null };
+        return row;
+      },
+      async group(workspaceId, groupId) {
+        const entry = served ? entries.get(served.codeId) : undefined;
+        let group = entry?.row.group_id === groupId && entry.row.workspace_id === workspaceId ? entry.group : null;
+        if (!group) {
+          group = await getGroup(deps.db.reader, workspaceId, groupId);
+          if (entry && entries.get(served!.codeId) === entry && entry.row.group_id === groupId) entry.group = group;
+        }
+        if (served) served.group = group;
+        return group;
+      },
+      snapshot: () => (served ? { row: served.row, group: served.group } : undefined),
+    };
+  }
+
+  const reads = deps.db.sqlite ? sqliteReads(deps.db.sqlite) : postgresReads;
+  const check: BatchCheck<ScanSnapshot> = async (db, scans) => {
+    const fresh = await readFresh(db, reads, scans);
+    const running = new Map<string, number>();
+    const count = (key: string) => running.get(key) ?? 0;
+    // A batch's scans of one code were mostly judged on the same cached objects: compare those once.
+    const unchanged = new Map<object, boolean>();
+    const same = <T extends object>(served: T, current: T, compare: (a: T, b: T) => boolean): boolean => {
+      let result = unchanged.get(served);
+      if (result === undefined) unchanged.set(served, (result = compare(served, current)));
+      return result;
+    };
+    const stands = scans.map((scan) => {
+      const state = fresh.get(scan.codeId);
+      const day = utcDay(scan.at);
+      const snapshot = scan.snapshot;
+      const ok =
+        !snapshot ||
+        (state?.row != null &&
+          same(snapshot.row, state.row, sameCode) &&
+          (snapshot.group === null || (state.group !== null && same(snapshot.group, state.group, sameGroup))) &&
+          scanCapReached(snapshot.row, snapshot.row.scans_today ?? 0, snapshot.row.scans_total) ===
+            scanCapReached(state.row, (state.today.get(day) ?? 0) + count(`${scan.codeId}|${day}`), state.row.scans_total + count(scan.codeId)));
+      if (ok && scan.admitted) {
+        running.set(`${scan.codeId}|${day}`, count(`${scan.codeId}|${day}`) + 1);
+        running.set(scan.codeId, count(scan.codeId) + 1);
+      }
+      return ok;
+    });
+    return {
+      stands,
+      committed() {
+        for (const [codeId, state] of fresh) {
+          if (!state.row || !state.group) {
+            entries.delete(codeId);
+            continue;
+          }
+          const day = state.lastDay;
+          const row: CodeRow = {
+            ...state.row,
+            scans_total: state.row.scans_total + count(codeId),
+            scans_today: (state.today.get(day) ?? 0) + count(`${codeId}|${day}`),
+          };
+          // The same group object while the group is unchanged: pages rendered for it stay cached.
+          const previous = entries.get(codeId)?.group;
+          keep(codeId, { row, day, group: previous && sameGroup(previous, state.group) ? previous : state.group });
+        }
+      },
+    };
+  };
+
+  return { source, check };
+}
+
+interface FreshState {
+  /** Null when the code (or its group) is gone. */
+  row: CodeRow | null;
+  group: GroupView | null;
+  /** Admitted scans per UTC day, for the days this batch's scans fall in. */
+  today: Map<string, number>;
+  /** The day of the batch's latest scan of this code: the one the cache keeps. */
+  lastDay: string;
+}
+
+/** Reads inside the batch's transaction. */
+interface FreshReads {
+  code(tx: Kysely<Database>, codeId: string): Promise<Omit<CodeRow, 'scans_today'> | undefined>;
+  scansOn(tx: Kysely<Database>, codeId: string, day: string): Promise<number>;
+  group(tx: Kysely<Database>, workspaceId: string, groupId: string): Promise<GroupView | null>;
+}
+
+/**
+ * PostgreSQL: the code rows are locked, in id order as the counter updates lock them, so no other
+ * process's batch moves their counters until this one commits.
+ */
+const postgresReads: FreshReads = {
+  code: (tx, codeId) => tx.selectFrom('codes').selectAll().where('id', '=', codeId).forUpdate().executeTakeFirst(),
+  async scansOn(tx, codeId, day) {
+    const row = await tx.selectFrom('code_scan_days').select('scans').where('code_id', '=', codeId).where('day', '=', day).executeTakeFirst();
+    return row?.scans ?? 0;
+  },
+  async group(tx, workspaceId, groupId) {
+    const row = await tx.selectFrom('groups').selectAll().where('id', '=', groupId).where('workspace_id', '=', workspaceId).executeTakeFirst();
+    return row ? presentGroup(row) : null;
+  },
+};
+
+/**
+ * SQLite: one writer per database, whose transaction the batch holds; statements prepared once and
+ * run on that connection, since building Kysely queries per batch cost more than running them.
+ */
+function sqliteReads(sqlite: NonNullable<Deps['db']['sqlite']>): FreshReads {
+  const code = sqlite.prepare('select * from codes where id = ?');
+  const scansOn = sqlite.prepare('select scans from code_scan_days where code_id = ? and day = ?').pluck();
+  const group = sqlite.prepare('select * from groups where id = ? and workspace_id = ?');
+  return {
+    code: async (_tx, codeId) => code.get(codeId) as Omit<CodeRow, 'scans_today'> | undefined,
+    scansOn: async (_tx, codeId, day) => (scansOn.get(codeId, day) as number | undefined) ?? 0,
+    async group(_tx, workspaceId, groupId) {
+      const row = group.get(groupId, workspaceId) as Parameters<typeof presentGroup>[0] | undefined;
+      return row ? presentGroup(row) : null;
+    },
+  };
+}
+
+/** The current state of every code the batch's checked scans name, read in the batch's transaction. */
+async function readFresh(tx: Kysely<Database>, reads: FreshReads, scans: readonly ScanRecord<ScanSnapshot>[]): Promise<Map<string, FreshState>> {
+  const days = new Map<string, Set<string>>();
+  for (const scan of scans) {
+    if (!scan.snapshot) continue;
+    const set = days.get(scan.codeId) ?? new Set<string>();
+    set.add(utcDay(scan.at));
+    days.set(scan.codeId, set);
+  }
+  const fresh = new Map<string, FreshState>();
+  for (const codeId of [...days.keys()].sort()) {
+    const codeDays = [...days.get(codeId)!].sort();
+    const lastDay = codeDays.at(-1)!;
+    const row = await reads.code(tx, codeId);
+    const group = row ? await reads.group(tx, row.workspace_id, row.group_id) : null;
+    if (!row || !group) {
+      fresh.set(codeId, { row: null, group: null, today: new Map(), lastDay });
+      continue;
+    }
+    const today = new Map<string, number>();
+    for (const day of codeDays) today.set(day, await reads.scansOn(tx, codeId, day));
+    fresh.set(codeId, { row: { ...row, scans_today: null }, group, today, lastDay });
+  }
+  return fresh;
+}
