@@ -38,6 +38,9 @@ export interface Checkpointer {
   stop(): Promise<void>;
 }
 
+// One worker per connection, however many users start it (apps in tests share databases).
+const running = new WeakMap<SQLite.Database, { users: number; stop: () => Promise<void> }>();
+
 /**
  * Checkpoints (copying the WAL back into the database file, with two fsyncs) run on a worker
  * thread with its own connection. Left to SQLite, the writing connection checkpoints inside every
@@ -45,6 +48,27 @@ export interface Checkpointer {
  * takes. The writer keeps a far higher automatic threshold as a backstop in case the worker fails.
  */
 export function startCheckpointer(sqlite: SQLite.Database, file: string, logger: Logger): Checkpointer {
+  let shared = running.get(sqlite);
+  if (!shared) {
+    shared = { users: 0, stop: startWorker(sqlite, file, logger) };
+    running.set(sqlite, shared);
+  }
+  shared.users += 1;
+  const own = shared;
+  let stopped = false;
+  return {
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      own.users -= 1;
+      if (own.users > 0) return;
+      running.delete(sqlite);
+      await own.stop();
+    },
+  };
+}
+
+function startWorker(sqlite: SQLite.Database, file: string, logger: Logger): () => Promise<void> {
   const previous = sqlite.pragma('wal_autocheckpoint', { simple: true }) as number;
   const worker = new Worker(WORKER, {
     eval: true,
@@ -63,14 +87,12 @@ export function startCheckpointer(sqlite: SQLite.Database, file: string, logger:
   worker.on('message', (message: string) => logger.warn({ message }, 'WAL checkpoint failed; the next one retries'));
   worker.on('error', (error) => logger.error({ err: error }, 'the WAL checkpoint worker stopped; the writer checkpoints by itself'));
   void done.then(() => sqlite.open && sqlite.pragma(`wal_autocheckpoint = ${previous}`));
-  return {
-    async stop() {
-      if (!exited) {
-        // Keep the process alive until the worker has closed its connection.
-        worker.ref();
-        worker.postMessage('stop');
-      }
-      await done;
-    },
+  return async () => {
+    if (!exited) {
+      // Keep the process alive until the worker has closed its connection.
+      worker.ref();
+      worker.postMessage('stop');
+    }
+    await done;
   };
 }
