@@ -189,6 +189,18 @@ for (const dialect of DIALECTS) {
       assert.deepEqual((await scans(cached.id)).map((s) => s.outcome), ['ok', 'paused', 'ok', 'ok', 'group_full', 'replaced']);
     });
 
+    test('given a group whose avatar is too large to inline, then the page shows its initial, and once a small avatar replaces it, the next scan shows that', async () => {
+      const large = `data:image/png;base64,${Buffer.concat([Buffer.from(PNG_1PX.split(',')[1]!, 'base64'), Buffer.alloc(20_000)]).toString('base64')}`;
+      const pictured = await group({ name: 'Pictured camp', avatar: large });
+      const landing = await code({ groupId: pictured.id });
+      const first = await scanner().get(`/j/${tokenOf(landing.url)}`);
+      assertPage(first, 200, null, 'large avatar');
+      assert.ok(!first.text.includes('<img class="avatar"') && first.text.includes('>P</div>'), 'the initial stands in');
+      assert.equal((await owner.client.patch(`${api}/groups/${pictured.id}`, { avatar: PNG_1PX })).status, 200);
+      const second = await scanner().get(`/j/${tokenOf(landing.url)}`);
+      assert.ok(second.text.includes(`<img class="avatar" src="${PNG_1PX}"`), 'the new avatar at once');
+    });
+
     test('given a scan, then its row and event carry the outcome, tag snapshot, user-agent class and network prefix, never the address', async () => {
       const tagged = await code({ tags: { utm_source: 'weibo', utm_campaign: 'spring', channel: 'poster-A' } });
       await scanner().get(`/j/${tokenOf(tagged.url)}`, { 'user-agent': WECHAT_UA });

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/index.ts';
 import type { Deps } from '../../deps.ts';
+import { MAX_INLINE_AVATAR_CHARS } from '../../pages/landing.ts';
 import { getGroup, presentGroup } from '../groups/service.ts';
 import type { GroupView } from '../groups/schema.ts';
 import type { BatchCheck, ScanRecord } from '../scans/recorder.ts';
@@ -9,8 +10,8 @@ import type { CodeSource } from './code-source.ts';
 import { findCodeRow, type CodeRow } from './repository.ts';
 import { utcDay } from './tokens.ts';
 
-/** Codes kept per process; the least recently scanned go first. */
-export const SCAN_CACHE_MAX_CODES = 10_000;
+/** Codes (and groups) kept per process; the least recently refreshed go first. */
+export const SCAN_CACHE_MAX_CODES = 2_000;
 
 /** What a scan was judged on: the code row (counters included) and, if the lookup read it, the group. */
 export interface ScanSnapshot {
@@ -51,6 +52,15 @@ function sameGroup(a: GroupView, b: GroupView): boolean {
 }
 
 /**
+ * The group as the scan path uses it. The landing page never inlines an avatar longer than
+ * MAX_INLINE_AVATAR_CHARS (a letter stands in), so such an avatar is not kept: a cached group costs
+ * a page's worth of text, not the 350 KB an avatar may take.
+ */
+function forScans(group: GroupView): GroupView {
+  return group.avatar !== null && group.avatar.length > MAX_INLINE_AVATAR_CHARS ? { ...group, avatar: null } : group;
+}
+
+/**
  * The scan path's per-process cache of codes and their groups, so a scan reads nothing from the
  * database before it is judged. It needs no invalidation, because nothing judged on it is
  * acknowledged unchecked: each group-commit batch reads, inside its transaction, the current row of
@@ -64,11 +74,20 @@ function sameGroup(a: GroupView, b: GroupView): boolean {
  */
 export function createScanCache(deps: Deps): ScanCache {
   const entries = new Map<string, Entry>();
+  /** One object per group state, shared by its codes (and by the pages rendered for it). */
+  const groups = new Map<string, GroupView>();
 
-  function keep(codeId: string, entry: Entry): void {
-    entries.delete(codeId);
-    if (entries.size >= SCAN_CACHE_MAX_CODES) entries.delete(entries.keys().next().value!);
-    entries.set(codeId, entry);
+  function keep<T>(map: Map<string, T>, key: string, value: T): void {
+    map.delete(key);
+    if (map.size >= SCAN_CACHE_MAX_CODES) map.delete(map.keys().next().value!);
+    map.set(key, value);
+  }
+
+  function intern(group: GroupView): GroupView {
+    const known = groups.get(group.id);
+    if (known && sameGroup(known, group)) return known;
+    keep(groups, group.id, group);
+    return group;
   }
 
   function source(): TrackedSource {
@@ -82,7 +101,7 @@ export function createScanCache(deps: Deps): ScanCache {
           if (!row) return undefined;
           entry = { row, day, group: null };
           // A batch may have cached a newer state meanwhile; keep that one.
-          if (!entries.has(codeId)) keep(codeId, entry);
+          if (!entries.has(codeId)) keep(entries, codeId, entry);
         }
         // A new UTC day starts from zero here; the batch corrects this if another process scanned.
         const row = entry.day === day ? entry.row : { ...entry.row, scans_today: 0 };
@@ -91,11 +110,10 @@ export function createScanCache(deps: Deps): ScanCache {
       },
       async group(workspaceId, groupId) {
         const entry = served ? entries.get(served.codeId) : undefined;
-        let group = entry?.row.group_id === groupId && entry.row.workspace_id === workspaceId ? entry.group : null;
-        if (!group) {
-          group = await getGroup(deps.db.reader, workspaceId, groupId);
-          if (entry && entries.get(served!.codeId) === entry && entry.row.group_id === groupId) entry.group = group;
-        }
+        const ours = entry?.row.group_id === groupId && entry.row.workspace_id === workspaceId;
+        let group = (ours ? entry.group : null) ?? groups.get(groupId) ?? null;
+        if (!group) group = intern(forScans(await getGroup(deps.db.reader, workspaceId, groupId)));
+        if (ours && entries.get(served!.codeId) === entry) entry.group = group;
         if (served) served.group = group;
         return group;
       },
@@ -147,8 +165,7 @@ export function createScanCache(deps: Deps): ScanCache {
             scans_today: (state.today.get(day) ?? 0) + count(`${codeId}|${day}`),
           };
           // The same group object while the group is unchanged: pages rendered for it stay cached.
-          const previous = entries.get(codeId)?.group;
-          keep(codeId, { row, day, group: previous && sameGroup(previous, state.group) ? previous : state.group });
+          keep(entries, codeId, { row, day, group: intern(state.group) });
         }
       },
     };
@@ -186,7 +203,7 @@ const postgresReads: FreshReads = {
   },
   async group(tx, workspaceId, groupId) {
     const row = await tx.selectFrom('groups').selectAll().where('id', '=', groupId).where('workspace_id', '=', workspaceId).executeTakeFirst();
-    return row ? presentGroup(row) : null;
+    return row ? forScans(presentGroup(row)) : null;
   },
 };
 
@@ -203,7 +220,7 @@ function sqliteReads(sqlite: NonNullable<Deps['db']['sqlite']>): FreshReads {
     scansOn: async (_tx, codeId, day) => (scansOn.get(codeId, day) as number | undefined) ?? 0,
     async group(_tx, workspaceId, groupId) {
       const row = group.get(groupId, workspaceId) as Parameters<typeof presentGroup>[0] | undefined;
-      return row ? presentGroup(row) : null;
+      return row ? forScans(presentGroup(row)) : null;
     },
   };
 }

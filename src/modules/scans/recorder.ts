@@ -53,6 +53,8 @@ export interface RecorderOptions<S> {
   maxBatch?: number;
   /** Start a batch this long after its first scan arrived; 0 (the default): once the event loop has taken in what arrived with it. */
   maxWaitMs?: number;
+  /** Batches written and syncing at once (their commits still run one after another). */
+  maxInFlight?: number;
   check?: BatchCheck<S>;
 }
 
@@ -257,8 +259,11 @@ function sqliteCommitter(deps: Deps, sqlite: NonNullable<Db['sqlite']>, file: st
  * (code_scan_days for the daily cap, codes.scans_total) — and only once it is on disk are the
  * waiting requests answered. So an acknowledged scan is on disk, while the database sees one
  * commit (and one sync) per batch instead of one per scan. A batch starts as soon as the event loop
- * has taken in what arrived together (or after maxWaitMs); scans arriving while a batch is written
- * and synced form the next one, so batches grow with the load and with the disk's latency.
+ * has taken in what arrived together (or after maxWaitMs). Commits run one after another, but a
+ * batch may commit while the one before it still waits for the disk (at most maxInFlight batches
+ * at once): a scan then waits for about one sync, not the rest of another one first. Scans arriving
+ * while that many batches are under way form the next one, so batches grow with the load and with
+ * the disk's latency.
  *
  * With a BatchCheck (the scan path's, scan-cache.ts), each scan is checked in the batch's
  * transaction against the state it was judged on, caps included, so the caps hold exactly. Without
@@ -268,6 +273,7 @@ function sqliteCommitter(deps: Deps, sqlite: NonNullable<Db['sqlite']>, file: st
 export function createScanRecorder<S = unknown>(deps: Deps, options: RecorderOptions<S> = {}): ScanRecorder<S> {
   const maxBatch = options.maxBatch ?? 100;
   const maxWaitMs = options.maxWaitMs ?? 0;
+  const maxInFlight = options.maxInFlight ?? 2;
   const check = options.check;
   const { db } = deps;
   const database = deps.config.database;
@@ -275,23 +281,30 @@ export function createScanRecorder<S = unknown>(deps: Deps, options: RecorderOpt
   const writeRows = db.sqlite ? sqliteWriter(db.sqlite) : postgresWriter;
   let queue: Waiting<S>[] = [];
   let cancelWait: (() => void) | null = null;
-  let writing: Promise<void> | null = null;
+  /** Batches being written or synced. */
+  const inFlight = new Set<Promise<void>>();
+  /** Commits run one after another; only their syncs overlap. */
+  let committing: Promise<unknown> = Promise.resolve();
   let closed = false;
 
   async function write(batch: Waiting<S>[]): Promise<void> {
     const scans = batch.map((w) => w.scan);
-    const { result: checked, durable } = await committer.commit(async (tx) => {
-      const verdict = check ? await check(tx, scans) : null;
-      await writeRows(tx, batchRows(verdict ? scans.filter((_, i) => verdict.stands[i]) : scans, deps.clock.now()));
-      return verdict;
-    });
+    const commit = committing.then(() =>
+      committer.commit(async (tx) => {
+        const verdict = check ? await check(tx, scans) : null;
+        await writeRows(tx, batchRows(verdict ? scans.filter((_, i) => verdict.stands[i]) : scans, deps.clock.now()));
+        return verdict;
+      }),
+    );
+    committing = commit.catch(() => undefined);
+    const { result: checked, durable } = await commit;
     checked?.committed?.();
     await durable;
     batch.forEach((w, i) => w.resolve(!checked || checked.stands[i] ? 'recorded' : 'stale'));
   }
 
   function schedule(): void {
-    if (writing || cancelWait || queue.length === 0) return;
+    if (inFlight.size >= maxInFlight || cancelWait || queue.length === 0) return;
     if (queue.length >= maxBatch || closed) {
       startWrite();
       return;
@@ -308,24 +321,25 @@ export function createScanRecorder<S = unknown>(deps: Deps, options: RecorderOpt
   function startWrite(): void {
     cancelWait?.();
     cancelWait = null;
-    if (writing || queue.length === 0) return;
+    if (inFlight.size >= maxInFlight || queue.length === 0) return;
     const batch = queue.slice(0, maxBatch);
     queue = queue.slice(maxBatch);
-    writing = write(batch).catch((error: unknown) => {
+    const writing = write(batch).catch((error: unknown) => {
       deps.logger.error({ err: error, scans: batch.length }, 'could not record a batch of scans');
       batch.forEach((w) => w.reject(error));
     });
+    inFlight.add(writing);
     void writing.finally(() => {
-      writing = null;
-      // What arrived meanwhile goes at once: it has waited for this batch already.
+      inFlight.delete(writing);
+      // What arrived meanwhile goes at once: it has waited for a batch already.
       if (queue.length > 0) startWrite();
     });
   }
 
   async function flush(): Promise<void> {
-    while (writing || queue.length > 0) {
-      if (!writing) startWrite();
-      await writing;
+    while (inFlight.size > 0 || queue.length > 0) {
+      if (queue.length > 0) startWrite();
+      await Promise.all(inFlight);
       // Let the finally() above run and start the next batch.
       await new Promise((resolve) => setImmediate(resolve));
     }
