@@ -1,3 +1,4 @@
+import type SQLite from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/index.ts';
 import type { Deps } from '../../deps.ts';
@@ -121,14 +122,23 @@ export function createScanCache(deps: Deps): ScanCache {
     };
   }
 
-  const reads = deps.db.sqlite ? sqliteReads(deps.db.sqlite) : postgresReads;
+  /**
+   * The state the last batch left its codes in, and the database's data version then. While no
+   * other connection has committed since (the version is unchanged), that is still the state, and
+   * the next batch need not read it again.
+   */
+  let written: { version: number; states: Map<string, FreshState> } | null = null;
+
   const check: BatchCheck<ScanSnapshot> = async (db, scans) => {
-    const fresh = await readFresh(db, reads, scans);
+    const reads = db.dialect === 'sqlite' ? sqliteReads(db.connection, db.own) : postgresReads(db.tx);
+    const version = reads.version();
+    const fresh = await readFresh(reads, scans, version !== null && written?.version === version ? written.states : null);
     const running = new Map<string, number>();
     const count = (key: string) => running.get(key) ?? 0;
     // A batch's scans of one code were mostly judged on the same cached objects: compare those once.
     const unchanged = new Map<object, boolean>();
     const same = <T extends object>(served: T, current: T, compare: (a: T, b: T) => boolean): boolean => {
+      if (served === current) return true;
       let result = unchanged.get(served);
       if (result === undefined) unchanged.set(served, (result = compare(served, current)));
       return result;
@@ -153,20 +163,23 @@ export function createScanCache(deps: Deps): ScanCache {
     return {
       stands,
       committed() {
+        // What this batch leaves behind, its own scans counted.
+        const states = version !== null && written?.version === version ? written.states : new Map<string, FreshState>();
         for (const [codeId, state] of fresh) {
           if (!state.row || !state.group) {
             entries.delete(codeId);
+            states.delete(codeId);
             continue;
           }
+          const today = new Map([...state.today].map(([day, n]) => [day, n + count(`${codeId}|${day}`)]));
           const day = state.lastDay;
-          const row: CodeRow = {
-            ...state.row,
-            scans_total: state.row.scans_total + count(codeId),
-            scans_today: (state.today.get(day) ?? 0) + count(`${codeId}|${day}`),
-          };
+          const row: CodeRow = { ...state.row, scans_total: state.row.scans_total + count(codeId), scans_today: today.get(day) ?? 0 };
           // The same group object while the group is unchanged: pages rendered for it stay cached.
-          keep(entries, codeId, { row, day, group: intern(state.group) });
+          const group = intern(state.group);
+          keep(entries, codeId, { row, day, group });
+          keep(states, codeId, { row, group, today, lastDay: day });
         }
+        written = version === null ? null : { version, states };
       },
     };
   };
@@ -186,47 +199,65 @@ interface FreshState {
 
 /** Reads inside the batch's transaction. */
 interface FreshReads {
-  code(tx: Kysely<Database>, codeId: string): Promise<Omit<CodeRow, 'scans_today'> | undefined>;
-  scansOn(tx: Kysely<Database>, codeId: string, day: string): Promise<number>;
-  group(tx: Kysely<Database>, workspaceId: string, groupId: string): Promise<GroupView | null>;
+  /** A number that changes whenever another connection has committed (SQLite's data_version), or null. */
+  version(): number | null;
+  code(codeId: string): Promise<Omit<CodeRow, 'scans_today'> | undefined>;
+  scansOn(codeId: string, day: string): Promise<number>;
+  group(workspaceId: string, groupId: string): Promise<GroupView | null>;
 }
 
 /**
  * PostgreSQL: the code rows are locked, in id order as the counter updates lock them, so no other
  * process's batch moves their counters until this one commits.
  */
-const postgresReads: FreshReads = {
-  code: (tx, codeId) => tx.selectFrom('codes').selectAll().where('id', '=', codeId).forUpdate().executeTakeFirst(),
-  async scansOn(tx, codeId, day) {
-    const row = await tx.selectFrom('code_scan_days').select('scans').where('code_id', '=', codeId).where('day', '=', day).executeTakeFirst();
-    return row?.scans ?? 0;
-  },
-  async group(tx, workspaceId, groupId) {
-    const row = await tx.selectFrom('groups').selectAll().where('id', '=', groupId).where('workspace_id', '=', workspaceId).executeTakeFirst();
-    return row ? forScans(presentGroup(row)) : null;
-  },
-};
-
-/**
- * SQLite: one writer per database, whose transaction the batch holds; statements prepared once and
- * run on that connection, since building Kysely queries per batch cost more than running them.
- */
-function sqliteReads(sqlite: NonNullable<Deps['db']['sqlite']>): FreshReads {
-  const code = sqlite.prepare('select * from codes where id = ?');
-  const scansOn = sqlite.prepare('select scans from code_scan_days where code_id = ? and day = ?').pluck();
-  const group = sqlite.prepare('select * from groups where id = ? and workspace_id = ?');
+function postgresReads(tx: Kysely<Database>): FreshReads {
   return {
-    code: async (_tx, codeId) => code.get(codeId) as Omit<CodeRow, 'scans_today'> | undefined,
-    scansOn: async (_tx, codeId, day) => (scansOn.get(codeId, day) as number | undefined) ?? 0,
-    async group(_tx, workspaceId, groupId) {
-      const row = group.get(groupId, workspaceId) as Parameters<typeof presentGroup>[0] | undefined;
+    version: () => null,
+    code: (codeId) => tx.selectFrom('codes').selectAll().where('id', '=', codeId).forUpdate().executeTakeFirst(),
+    async scansOn(codeId, day) {
+      const row = await tx.selectFrom('code_scan_days').select('scans').where('code_id', '=', codeId).where('day', '=', day).executeTakeFirst();
+      return row?.scans ?? 0;
+    },
+    async group(workspaceId, groupId) {
+      const row = await tx.selectFrom('groups').selectAll().where('id', '=', groupId).where('workspace_id', '=', workspaceId).executeTakeFirst();
       return row ? forScans(presentGroup(row)) : null;
     },
   };
 }
 
-/** The current state of every code the batch's checked scans name, read in the batch's transaction. */
-async function readFresh(tx: Kysely<Database>, reads: FreshReads, scans: readonly ScanRecord<ScanSnapshot>[]): Promise<Map<string, FreshState>> {
+const sqliteReadsOf = new WeakMap<SQLite.Database, FreshReads>();
+
+/**
+ * SQLite: the batch's transaction holds the database's write lock, so what it reads stays true
+ * until it commits. Statements are prepared once per connection. The data version tells of other
+ * connections' commits only, so it serves only on a connection nothing but scan batches write on.
+ */
+function sqliteReads(connection: SQLite.Database, own: boolean): FreshReads {
+  let reads = sqliteReadsOf.get(connection);
+  if (reads) return reads;
+  const version = connection.prepare('pragma data_version').pluck();
+  const code = connection.prepare('select * from codes where id = ?');
+  const scansOn = connection.prepare('select scans from code_scan_days where code_id = ? and day = ?').pluck();
+  const group = connection.prepare('select * from groups where id = ? and workspace_id = ?');
+  reads = {
+    version: () => (own ? (version.get() as number) : null),
+    code: async (codeId) => code.get(codeId) as Omit<CodeRow, 'scans_today'> | undefined,
+    scansOn: async (codeId, day) => (scansOn.get(codeId, day) as number | undefined) ?? 0,
+    async group(workspaceId, groupId) {
+      const row = group.get(groupId, workspaceId) as Parameters<typeof presentGroup>[0] | undefined;
+      return row ? forScans(presentGroup(row)) : null;
+    },
+  };
+  sqliteReadsOf.set(connection, reads);
+  return reads;
+}
+
+/**
+ * The current state of every code the batch's checked scans name, read in the batch's transaction
+ * unless `known` (what the previous batch left, when nothing else has been committed since) has it
+ * for every day the batch's scans fall in.
+ */
+async function readFresh(reads: FreshReads, scans: readonly ScanRecord<ScanSnapshot>[], known: Map<string, FreshState> | null): Promise<Map<string, FreshState>> {
   const days = new Map<string, Set<string>>();
   for (const scan of scans) {
     if (!scan.snapshot) continue;
@@ -238,14 +269,19 @@ async function readFresh(tx: Kysely<Database>, reads: FreshReads, scans: readonl
   for (const codeId of [...days.keys()].sort()) {
     const codeDays = [...days.get(codeId)!].sort();
     const lastDay = codeDays.at(-1)!;
-    const row = await reads.code(tx, codeId);
-    const group = row ? await reads.group(tx, row.workspace_id, row.group_id) : null;
+    const before = known?.get(codeId);
+    if (before && codeDays.every((day) => before.today.has(day))) {
+      fresh.set(codeId, { ...before, lastDay });
+      continue;
+    }
+    const row = await reads.code(codeId);
+    const group = row ? await reads.group(row.workspace_id, row.group_id) : null;
     if (!row || !group) {
       fresh.set(codeId, { row: null, group: null, today: new Map(), lastDay });
       continue;
     }
     const today = new Map<string, number>();
-    for (const day of codeDays) today.set(day, await reads.scansOn(tx, codeId, day));
+    for (const day of codeDays) today.set(day, await reads.scansOn(codeId, day));
     fresh.set(codeId, { row: { ...row, scans_today: null }, group, today, lastDay });
   }
   return fresh;

@@ -71,7 +71,7 @@ for (const dialect of DIALECTS) {
     });
 
     if (dialect === 'sqlite') {
-      it('given a batch written without waiting for the disk, then the connection is back to synchronous FULL and, once closed, to its own checkpoints', async () => {
+      it('given the recorder writing batches on its own connection, then the service connection keeps synchronous FULL and checkpoints only as a backstop until the recorder closes', async () => {
         const sqlite = h.deps.db.sqlite!;
         const recorder = createScanRecorder(h.deps);
         await recorder.record(scan());

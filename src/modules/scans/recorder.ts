@@ -1,6 +1,8 @@
+import { performance } from 'node:perf_hooks';
+import SQLite from 'better-sqlite3';
 import type { Kysely } from 'kysely';
+import { BACKSTOP_CHECKPOINT_PAGES, startCheckpointer } from '../../db/checkpointer.ts';
 import type { Database, Db } from '../../db/index.ts';
-import { startCheckpointer } from '../../db/checkpointer.ts';
 import { createWalSync } from '../../db/wal-sync.ts';
 import type { Deps } from '../../deps.ts';
 import { newId } from '../../ids.ts';
@@ -27,11 +29,20 @@ export interface ScanRecord<S = unknown> {
 export type RecordResult = 'recorded' | 'stale';
 
 /**
+ * Where a batch's transaction runs: on PostgreSQL a Kysely transaction; on SQLite the recorder's
+ * own connection, in a transaction that holds the database's write lock from its start.
+ */
+export type BatchDb =
+  | { dialect: 'postgres'; tx: Kysely<Database> }
+  /** `own`: only scan batches write on this connection (not so for an in-memory database). */
+  | { dialect: 'sqlite'; connection: SQLite.Database; own: boolean };
+
+/**
  * Runs inside each batch's transaction before anything is written, and says per scan whether it
  * still stands as judged. Those that do not are left out of the batch and answered 'stale', so the
- * caller judges them again; `committed` runs once the batch is on disk.
+ * caller judges them again; `committed` runs once the batch is committed.
  */
-export type BatchCheck<S> = (db: Kysely<Database>, scans: readonly ScanRecord<S>[]) => Promise<{ stands: boolean[]; committed?: () => void }>;
+export type BatchCheck<S> = (db: BatchDb, scans: readonly ScanRecord<S>[]) => Promise<{ stands: boolean[]; committed?: () => void }>;
 
 export interface ScanRecorder<S = unknown> {
   /** Resolves once the scan (row, code.scanned event, counters) is committed, or was found stale; rejects if its batch failed. */
@@ -55,6 +66,8 @@ export interface RecorderOptions<S> {
   maxWaitMs?: number;
   /** Batches written and syncing at once (their commits still run one after another). */
   maxInFlight?: number;
+  /** A batch is written beside one still syncing only once that one has waited this long. */
+  overlapAfterMs?: number;
   check?: BatchCheck<S>;
 }
 
@@ -146,10 +159,12 @@ function batchRows(scans: readonly ScanRecord<unknown>[], now: number): BatchRow
   };
 }
 
-type BatchWriter = (db: Kysely<Database>, rows: BatchRows) => Promise<void>;
+type BatchWriter = (db: BatchDb, rows: BatchRows) => Promise<void>;
 
 /** PostgreSQL: one multi-row statement per table (one round trip each), then the counters. */
-const postgresWriter: BatchWriter = async (tx, rows) => {
+const postgresWriter: BatchWriter = async (db, rows) => {
+  if (db.dialect !== 'postgres') throw new Error('the PostgreSQL writer got a SQLite batch');
+  const { tx } = db;
   if (rows.scans.length > 0) await tx.insertInto('scans').values(rows.scans).execute();
   if (rows.events.length > 0) await tx.insertInto('events').values(rows.events).execute();
   for (const { codeId, day, n } of rows.days) {
@@ -173,7 +188,7 @@ const postgresWriter: BatchWriter = async (tx, rows) => {
  * more than running them; so single-row statements, prepared once, run synchronously on the
  * connection the batch's transaction holds.
  */
-function sqliteWriter(sqlite: NonNullable<Db['sqlite']>): BatchWriter {
+function sqliteWriter(sqlite: SQLite.Database): BatchWriter {
   const insertScan = sqlite.prepare(
     'insert into scans (id, workspace_id, code_id, scanned_at, outcome, tags, ua_app, ua_os, ua_device, bot, network) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
@@ -188,11 +203,12 @@ function sqliteWriter(sqlite: NonNullable<Db['sqlite']>): BatchWriter {
   };
 }
 
-/** A batch's work: on PostgreSQL inside a transaction; on SQLite on the connection whose transaction it is. */
-type Work<T> = (db: Kysely<Database>) => Promise<T>;
+/** A batch's work, inside its transaction. */
+type Work<T> = (db: BatchDb) => Promise<T>;
 
 /** Runs a batch's transaction; `durable` settles once the commit is on disk. */
 interface Committer {
+  writer: BatchWriter;
   commit<T>(work: Work<T>): Promise<{ result: T; durable: Promise<void> }>;
   close(): Promise<void>;
 }
@@ -200,48 +216,59 @@ interface Committer {
 /** PostgreSQL syncs at commit (on its side of the socket), so a commit is durable when it returns. */
 function postgresCommitter(db: Db): Committer {
   return {
+    writer: postgresWriter,
     async commit(work) {
-      return { result: await db.kysely.transaction().execute(work), durable: Promise.resolve() };
+      return { result: await db.kysely.transaction().execute((tx) => work({ dialect: 'postgres', tx })), durable: Promise.resolve() };
     },
     close: async () => undefined,
   };
 }
 
 /**
- * SQLite syncs at commit on the thread that commits, and better-sqlite3 commits on the event loop:
- * each batch's fsync stalled every request for as long as the disk took. So the batch commits
- * without it (synchronous = NORMAL for that one commit) and the WAL is then synced on libuv's
- * thread pool (wal-sync.ts); the batch counts as written only once that sync is done. The
- * transaction runs on Kysely's connection, held for the batch, with statements prepared once, and
- * checkpoints move to a worker thread (checkpointer.ts) while the recorder runs.
+ * The connection scan batches are written on: synchronous = NORMAL, so its commits write the WAL
+ * without syncing it (the committer syncs it off the event loop), and checkpoints are left to the
+ * worker (checkpointer.ts), with SQLite's own threshold as a backstop.
  */
-function sqliteCommitter(deps: Deps, sqlite: NonNullable<Db['sqlite']>, file: string): Committer {
+function openBatchConnection(file: string): SQLite.Database {
+  const connection = new SQLite(file, { fileMustExist: true });
+  connection.pragma('busy_timeout = 5000');
+  connection.pragma('foreign_keys = ON');
+  connection.pragma('synchronous = NORMAL');
+  connection.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
+  return connection;
+}
+
+/**
+ * SQLite syncs at commit on the thread that commits, and better-sqlite3 commits on the event loop:
+ * each batch's fsync stalled every request for as long as the disk took. So batches are written
+ * on a connection of their own whose commits do not sync, and the WAL is then synced on libuv's
+ * thread pool (wal-sync.ts); a batch counts as written only once that sync is done — as durable as
+ * synchronous = FULL, which syncs exactly that file at commit. While a batch is written, Kysely's
+ * connection is held, so no transaction of the rest of the service is open beside it and the
+ * batch's `begin immediate` never waits on this process. Checkpoints run on a worker thread.
+ */
+function sqliteCommitter(deps: Deps, file: string): Committer {
   const { db } = deps;
   const onDisk = file !== ':memory:';
+  // An in-memory database exists once, on Kysely's connection; nothing there can be made durable.
+  const connection = onDisk ? openBatchConnection(file) : db.sqlite!;
   const wal = onDisk ? createWalSync(file) : null;
-  const checkpointer = onDisk ? startCheckpointer(sqlite, file, deps.logger) : null;
-  const configured = sqlite.pragma('synchronous', { simple: true }) as number;
-  const begin = sqlite.prepare('begin');
-  const commit = sqlite.prepare('commit');
-  const rollback = sqlite.prepare('rollback');
+  const checkpointer = onDisk ? startCheckpointer(db.sqlite!, file, deps.logger) : null;
+  const begin = connection.prepare('begin immediate');
+  const commit = connection.prepare('commit');
+  const rollback = connection.prepare('rollback');
   return {
+    writer: sqliteWriter(connection),
     async commit(work) {
-      const result = await db.kysely.connection().execute(async (connection) => {
-        // Set outside the transaction (SQLite refuses inside). exec, not a prepared statement:
-        // SQLite applies this pragma when it compiles it.
-        sqlite.exec('pragma synchronous = NORMAL');
+      const result = await db.kysely.connection().execute(async () => {
+        begin.run();
         try {
-          begin.run();
-          try {
-            const done = await work(connection);
-            commit.run();
-            return done;
-          } catch (error) {
-            if (sqlite.inTransaction) rollback.run();
-            throw error;
-          }
-        } finally {
-          sqlite.exec(`pragma synchronous = ${configured}`);
+          const done = await work({ dialect: 'sqlite', connection, own: onDisk });
+          commit.run();
+          return done;
+        } catch (error) {
+          if (connection.inTransaction) rollback.run();
+          throw error;
         }
       });
       return { result, durable: wal ? wal.sync() : Promise.resolve() };
@@ -249,6 +276,7 @@ function sqliteCommitter(deps: Deps, sqlite: NonNullable<Db['sqlite']>, file: st
     async close() {
       await checkpointer?.stop();
       await wal?.close();
+      if (onDisk) connection.close();
     },
   };
 }
@@ -259,11 +287,11 @@ function sqliteCommitter(deps: Deps, sqlite: NonNullable<Db['sqlite']>, file: st
  * (code_scan_days for the daily cap, codes.scans_total) — and only once it is on disk are the
  * waiting requests answered. So an acknowledged scan is on disk, while the database sees one
  * commit (and one sync) per batch instead of one per scan. A batch starts as soon as the event loop
- * has taken in what arrived together (or after maxWaitMs). Commits run one after another, but a
- * batch may commit while the one before it still waits for the disk (at most maxInFlight batches
- * at once): a scan then waits for about one sync, not the rest of another one first. Scans arriving
- * while that many batches are under way form the next one, so batches grow with the load and with
- * the disk's latency.
+ * has taken in what arrived together (or after maxWaitMs), and scans arriving while it is written
+ * and synced form the next one, so batches grow with the load. Commits run one after another; when
+ * the disk is slow (a sync outlasting overlapAfterMs) the next batch is written beside the one still
+ * syncing (at most maxInFlight at once), so a scan waits for about one sync rather than the rest of
+ * another one first.
  *
  * With a BatchCheck (the scan path's, scan-cache.ts), each scan is checked in the batch's
  * transaction against the state it was judged on, caps included, so the caps hold exactly. Without
@@ -274,43 +302,52 @@ export function createScanRecorder<S = unknown>(deps: Deps, options: RecorderOpt
   const maxBatch = options.maxBatch ?? 100;
   const maxWaitMs = options.maxWaitMs ?? 0;
   const maxInFlight = options.maxInFlight ?? 2;
+  const overlapAfterMs = options.overlapAfterMs ?? 2;
   const check = options.check;
   const { db } = deps;
   const database = deps.config.database;
-  const committer = db.sqlite && database.dialect === 'sqlite' ? sqliteCommitter(deps, db.sqlite, database.file) : postgresCommitter(db);
-  const writeRows = db.sqlite ? sqliteWriter(db.sqlite) : postgresWriter;
+  const committer = database.dialect === 'sqlite' ? sqliteCommitter(deps, database.file) : postgresCommitter(db);
   let queue: Waiting<S>[] = [];
   let cancelWait: (() => void) | null = null;
   /** Batches being written or synced. */
   const inFlight = new Set<Promise<void>>();
-  /** Commits run one after another; only their syncs overlap. */
-  let committing: Promise<unknown> = Promise.resolve();
+  /** Whether a batch is being committed now, and when the newest one committed. */
+  let committing = false;
+  let lastCommitAt = 0;
   let closed = false;
 
   async function write(batch: Waiting<S>[]): Promise<void> {
     const scans = batch.map((w) => w.scan);
-    const commit = committing.then(() =>
-      committer.commit(async (tx) => {
-        const verdict = check ? await check(tx, scans) : null;
-        await writeRows(tx, batchRows(verdict ? scans.filter((_, i) => verdict.stands[i]) : scans, deps.clock.now()));
+    committing = true;
+    let committed;
+    try {
+      committed = await committer.commit(async (batchDb) => {
+        const verdict = check ? await check(batchDb, scans) : null;
+        await committer.writer(batchDb, batchRows(verdict ? scans.filter((_, i) => verdict.stands[i]) : scans, deps.clock.now()));
         return verdict;
-      }),
-    );
-    committing = commit.catch(() => undefined);
-    const { result: checked, durable } = await commit;
+      });
+    } finally {
+      committing = false;
+      lastCommitAt = performance.now();
+    }
+    const { result: checked, durable } = committed;
     checked?.committed?.();
+    // The next batch may now be written while this one waits for the disk.
+    schedule();
     await durable;
     batch.forEach((w, i) => w.resolve(!checked || checked.stands[i] ? 'recorded' : 'stale'));
   }
 
   function schedule(): void {
-    if (inFlight.size >= maxInFlight || cancelWait || queue.length === 0) return;
-    if (queue.length >= maxBatch || closed) {
+    if (cancelWait || queue.length === 0 || committing || inFlight.size >= maxInFlight) return;
+    const full = queue.length >= maxBatch || closed;
+    // Beside a batch still waiting for its sync, only once that wait has lasted overlapAfterMs:
+    // while the disk is quick, scans gather into one batch instead of many small ones.
+    const wait = full ? 0 : Math.max(maxWaitMs, inFlight.size === 0 ? 0 : overlapAfterMs - (performance.now() - lastCommitAt));
+    if (full) {
       startWrite();
-      return;
-    }
-    if (maxWaitMs > 0) {
-      const timer = setTimeout(startWrite, maxWaitMs);
+    } else if (wait > 0) {
+      const timer = setTimeout(startWrite, wait);
       cancelWait = () => clearTimeout(timer);
     } else {
       const immediate = setImmediate(startWrite);
@@ -321,7 +358,7 @@ export function createScanRecorder<S = unknown>(deps: Deps, options: RecorderOpt
   function startWrite(): void {
     cancelWait?.();
     cancelWait = null;
-    if (inFlight.size >= maxInFlight || queue.length === 0) return;
+    if (queue.length === 0 || committing || inFlight.size >= maxInFlight) return;
     const batch = queue.slice(0, maxBatch);
     queue = queue.slice(maxBatch);
     const writing = write(batch).catch((error: unknown) => {
