@@ -23,9 +23,9 @@ export interface Db {
    */
   reader: Kysely<Database>;
   /**
-   * On SQLite, the connection under `kysely` itself, for the few hot-path statements prepared once
-   * and run synchronously (the scan batch). Use it only inside a `kysely` transaction, which holds
-   * that connection, so nothing of Kysely's interleaves. Null on PostgreSQL.
+   * On SQLite, the connection under `kysely` itself, for connection settings (checkpoints) and, on
+   * an in-memory database, the scan batches' statements. Run statements on it only while holding
+   * that connection (`kysely.connection()`), so nothing of Kysely's interleaves. Null on PostgreSQL.
    */
   sqlite: SQLite.Database | null;
   dialect: Dialect;
