@@ -71,7 +71,9 @@ function forScans(group: GroupView): GroupView {
  * other — or whose cap verdict no longer holds with the counters as they are now (this batch's
  * earlier scans included), is left out of the batch and judged again on the fresh state, which the
  * batch puts in the cache once it commits. So a reset refuses the old token at once on every
- * process, and the caps hold exactly, across processes too.
+ * process, and the caps hold exactly, across processes too. On SQLite, while no other connection
+ * has committed since the previous batch (its data_version is unchanged), the state that batch left
+ * behind is the current one, and is not read again.
  */
 export function createScanCache(deps: Deps): ScanCache {
   const entries = new Map<string, Entry>();
@@ -163,8 +165,10 @@ export function createScanCache(deps: Deps): ScanCache {
     return {
       stands,
       committed() {
-        // What this batch leaves behind, its own scans counted.
+        // What this batch leaves behind, its own scans counted. A code it wrote scans of without
+        // reading it (scans recorded as judged, unchecked) is read again next time.
         const states = version !== null && written?.version === version ? written.states : new Map<string, FreshState>();
+        for (const scan of scans) if (!fresh.has(scan.codeId)) states.delete(scan.codeId);
         for (const [codeId, state] of fresh) {
           if (!state.row || !state.group) {
             entries.delete(codeId);
