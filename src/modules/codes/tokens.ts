@@ -18,11 +18,9 @@ export const OPENED_TOKENS_KEPT = 10_000;
  */
 function remembering(codec: TokenCodec, checkCode: (token: string) => string | null): CodeCrypto {
   const opened = new Map<string, { claims: TokenClaims; checkCode?: string | null }>();
-  const remember = (token: string, claims: TokenClaims) => {
+  const remember = (token: string, claims: TokenClaims): void => {
     if (opened.size >= OPENED_TOKENS_KEPT) opened.delete(opened.keys().next().value!);
-    const entry = { claims };
-    opened.set(token, entry);
-    return entry;
+    opened.set(token, { claims });
   };
   return {
     codec: {
