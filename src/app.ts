@@ -22,8 +22,18 @@ import { isScanPath, scanPageRoutes, sendBrokenLinkPage } from './modules/codes/
 import { codeQrRoutes } from './modules/codes/qr-routes.ts';
 import { codeStatsRoutes } from './modules/codes/stats-routes.ts';
 import { groupRoutes } from './modules/groups/routes.ts';
+import { liveCodeRoutes } from './modules/live-codes/routes.ts';
 import { mailRoutes } from './modules/mail/routes.ts';
 import { memberPageRoutes } from './modules/members/pages.ts';
+import { inviteRoutes } from './modules/invites/routes.ts';
+import { inviteBatchRoutes } from './modules/invites/batch-routes.ts';
+import { inviteExportRoutes } from './modules/invites/export-routes.ts';
+import { inviteImportRoutes } from './modules/invites/import-routes.ts';
+import { inviteReserveRoutes } from './modules/invites/reserve-routes.ts';
+import { isShortLinkPath, sendLinkProblemPage, shortLinkApiRoutes, shortLinkPageRoutes } from './modules/invites/short-links-routes.ts';
+import { inviteAbuseRoutes } from './modules/invites/abuse-routes.ts';
+import { inviteFunnelRoutes } from './modules/invites/funnel-routes.ts';
+import { rewardRoutes } from './modules/rewards/routes.ts';
 import { memberApiRoutes } from './modules/members/routes.ts';
 import { authRoutes } from './modules/staff/auth-routes.ts';
 import { staffRoutes } from './modules/staff/routes.ts';
@@ -58,6 +68,7 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Ap
     frameworkErrors: (error, request, reply) => {
       reply.header('x-request-id', request.id);
       if (isScanPath(request.url)) return void sendBrokenLinkPage(request, reply);
+      if (isShortLinkPath(request.url)) return void sendLinkProblemPage(request, reply, 404, 'unknown');
       sendProblem(request, reply, new AppError('validation_failed', error.message));
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -91,13 +102,25 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Ap
       await codeRoutes(api, deps);
       await codeStatsRoutes(api, deps);
       await codeQrRoutes(api, deps);
+      await liveCodeRoutes(api, deps);
       await memberApiRoutes(api, deps);
+      await inviteRoutes(api, deps);
+      await inviteBatchRoutes(api, deps);
+      await inviteExportRoutes(api, deps);
+      await inviteImportRoutes(api, deps);
+      await inviteReserveRoutes(api, deps);
+      await shortLinkApiRoutes(api, deps);
+      await inviteFunnelRoutes(api, deps);
+      await inviteAbuseRoutes(api, deps);
+      await rewardRoutes(api, deps);
     },
     { prefix: '/api/v1' },
   );
   // The scan path (GET/POST /j/<token>); its scan recorder drains when the app closes.
   await scanPageRoutes(app, deps);
   await memberPageRoutes(app, deps);
+  // Invite short links (GET /i/CODE or /i/SUFFIX): a click counted, then the code's page.
+  await shortLinkPageRoutes(app, deps);
   await registerConsole(app, options.consoleDir);
   return app;
 }

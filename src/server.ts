@@ -3,8 +3,14 @@ import type { Config } from './config.ts';
 import type { Deps } from './deps.ts';
 import { registerIdempotencyJobs } from './http/idempotency.ts';
 import { registerCodeJobs } from './modules/codes/jobs.ts';
+import { registerLiveCodeJobs } from './modules/live-codes/jobs.ts';
 import { createJobRunner, type JobRunner } from './modules/jobs/runner.ts';
 import { registerMailJobs } from './modules/mail/jobs.ts';
+import { registerBatchJobs } from './modules/invites/batch-jobs.ts';
+import { registerInviteJobs } from './modules/invites/jobs.ts';
+import { registerInviteFunnelJobs } from './modules/invites/funnel-jobs.ts';
+import { registerReserveJobs } from './modules/invites/reserve-jobs.ts';
+import { registerRewardJobs } from './modules/rewards/jobs.ts';
 import { registerMemberJobs } from './modules/members/jobs.ts';
 import { registerStaffJobs } from './modules/staff/jobs.ts';
 import { createDeliveryWorker } from './modules/webhooks/delivery.ts';
@@ -30,7 +36,13 @@ function defineJobs(deps: Deps): JobRunner {
   registerStaffJobs(runner);
   registerIdempotencyJobs(runner);
   registerCodeJobs(runner);
+  registerLiveCodeJobs(runner);
   registerMemberJobs(runner);
+  registerInviteJobs(runner);
+  registerInviteFunnelJobs(runner);
+  registerBatchJobs(runner);
+  registerReserveJobs(runner);
+  registerRewardJobs(runner);
   return runner;
 }
 

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { rasterise } from '../src/modules/codes/render/qr.ts';
+import { rasterise } from '../src/modules/codes/render/raster.ts';
 import { operator } from './harness/factories.ts';
 import { Client } from './harness/client.ts';
 import { startTestServer, type TestServer } from './harness/server.ts';
@@ -55,7 +55,7 @@ describe('QR images decode with an independent decoder (zbarimg)', { skip: missi
 
   test('given a centre logo, when the PNG is decoded, then it still yields the URL; a fake logo is refused', async () => {
     const base = `/api/v1/workspaces/${owner.workspaceId}/codes/${code.id}/qr`;
-    const logoPng = rasterise('<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><circle cx="32" cy="32" r="30" fill="#e4393c"/><text x="32" y="42" font-size="28" text-anchor="middle" fill="#fff">群</text></svg>', 128);
+    const logoPng = await rasterise('<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><circle cx="32" cy="32" r="30" fill="#e4393c"/><text x="32" y="42" font-size="28" text-anchor="middle" fill="#fff">群</text></svg>', 128);
     const logo = `data:image/png;base64,${logoPng.toString('base64')}`;
     const response = await fetch(`${server.url}${base}`, {
       method: 'POST',

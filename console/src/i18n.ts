@@ -203,6 +203,7 @@ const messages = {
   'codes.downloadSvg': ['QR (SVG)', '二维码 SVG'],
   'codes.downloadPoster': ['Poster (PNG)', '海报 PNG'],
   'codes.downloadPosterSvg': ['Poster (SVG, for print shops)', '海报 SVG（印刷用）'],
+  'codes.downloadPosterPdf': ['Poster (A4 PDF, to print)', '海报 A4 PDF（打印用）'],
   'codes.downloads': ['Downloads', '下载'],
   'codes.stats': ['Scans and joins', '扫码与入群'],
   'codes.statsDays': ['Last {days} days', '近 {days} 天'],

@@ -27,6 +27,34 @@ export interface Database {
   member_sessions: MemberSessionTable;
   email_codes: EmailCodeTable;
   integration_secrets: IntegrationSecretTable;
+  live_codes: LiveCodeTable;
+  live_code_entries: LiveCodeEntryTable;
+  group_admins: GroupAdminTable;
+  invite_settings: InviteSettingsTable;
+  invite_campaigns: InviteCampaignTable;
+  invites: InviteTable;
+  invite_quota_days: InviteQuotaDayTable;
+  invite_redemptions: InviteRedemptionTable;
+  invite_campaign_redeemers: InviteCampaignRedeemerTable;
+  referral_edges: ReferralEdgeTable;
+  reward_settings: RewardSettingsTable;
+  reward_campaign_rules: RewardCampaignRulesTable;
+  reward_counters: RewardCounterTable;
+  purchases: PurchaseTable;
+  purchase_attributions: PurchaseAttributionTable;
+  purchase_refunds: PurchaseRefundTable;
+  reward_entries: RewardEntryTable;
+  redemption_reversals: RedemptionReversalTable;
+  invite_batches: InviteBatchTable;
+  invite_reserve: InviteReserveTable;
+  invite_reserve_settings: InviteReserveSettingsTable;
+  invite_link_settings: InviteLinkSettingsTable;
+  invite_click_days: InviteClickDayTable;
+  invite_funnel_days: InviteFunnelDayTable;
+  invite_retention_marks: InviteRetentionMarkTable;
+  invite_funnel_reports: InviteFunnelReportTable;
+  invite_abuse_settings: InviteAbuseSettingsTable;
+  invite_abuse_windows: InviteAbuseWindowTable;
 }
 
 export interface WorkspaceTable {
@@ -218,6 +246,9 @@ export interface GroupTable {
   /** External groups: which platform the group lives on, and its join link if it has one. */
   platform: string | null;
   join_url: string | null;
+  /** External groups: the payload of the group QR image staff uploaded last, and when. */
+  qr_payload: string | null;
+  qr_uploaded_at: number | null;
   /** active | archived */
   status: string;
   created_at: number;
@@ -286,7 +317,8 @@ export interface IntegrationSecretTable {
 export interface CodeTable {
   id: string;
   workspace_id: string;
-  group_id: string;
+  /** The group a join code leads to; null for a live code, whose pool is in live_codes. */
+  group_id: string | null;
   name: string;
   /** active | paused | revoked */
   status: string;
@@ -332,6 +364,8 @@ export interface ScanTable {
   bot: number;
   /** IPv4 /24 or IPv6 /48, never the full address */
   network: string;
+  /** Live codes: the pool entry the scan was routed to (null for join codes and refusals). */
+  entry_id: string | null;
 }
 
 export interface CodeScanDayTable {
@@ -339,4 +373,435 @@ export interface CodeScanDayTable {
   /** YYYY-MM-DD, UTC */
   day: string;
   scans: number;
+}
+
+/** A live code (活码): the codes row with this id is its token, caps and tags; this is its pool's rules. */
+export interface LiveCodeTable {
+  code_id: string;
+  workspace_id: string;
+  /** fill_in_order | least_full | round_robin | nearest */
+  rule: string;
+  /** JSON GroupTemplate for auto-created hosted groups; null = a full pool refuses. */
+  template: string | null;
+  /** The {n} of the next auto-created group. */
+  next_group_number: number;
+  /** Defaults for new link entries: scans before retiring, hours before expiring (null = never). */
+  scan_threshold: number;
+  entry_validity_hours: number | null;
+  /** Admissions so far under round_robin (per join for hosted entries, per scan for links). */
+  rr_cursor: number;
+  /** ok | low | empty, as last judged. */
+  pool_state: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface LiveCodeEntryTable {
+  id: string;
+  workspace_id: string;
+  live_code_id: string;
+  position: number;
+  /** group (a hosted group of the workspace) | link (an external group's QR image or join URL) */
+  kind: string;
+  group_id: string | null;
+  /** Link entries: image | url, the decoded payload (or the URL) and its SHA-256 for duplicates. */
+  source: string | null;
+  payload: string | null;
+  payload_hash: string | null;
+  label: string;
+  platform: string | null;
+  /** JSON array of user-agent app classes this entry serves; null = everyone. */
+  audience: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  region: string | null;
+  /** Admitted scans routed here. */
+  scans: number;
+  /** Link entries: retired once scans reach it. */
+  scan_threshold: number | null;
+  expires_at: number | null;
+  /** active | paused | retired */
+  status: string;
+  /** threshold | expired */
+  retired_reason: string | null;
+  /** When the 24-hour expiry reminder went out. */
+  reminded_at: number | null;
+  /** The {n} of a group the pool created from its template. */
+  group_number: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface GroupAdminTable {
+  group_id: string;
+  staff_id: string;
+  workspace_id: string;
+  created_at: number;
+}
+
+/** A workspace's invite code format and lifecycle settings; no row = the defaults (modules/invites/settings.ts). */
+export interface InviteSettingsTable {
+  workspace_id: string;
+  /** Upper case, a size with a check-character construction (modules/invites/check-character.ts). */
+  alphabet: string;
+  body_length: number;
+  prefix: string;
+  suffix: string;
+  /** Days an ended code is kept (archived after a week) before the retention job purges it. */
+  retention_days: number;
+  /** invite.expiring goes out this many hours before a code expires. */
+  expiring_lead_hours: number;
+  updated_at: number;
+}
+
+export interface InviteCampaignTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  description: string;
+  starts_at: number;
+  /** null = open-ended */
+  ends_at: number | null;
+  /** active | paused | ended */
+  status: string;
+  /** Redemptions of this campaign's codes one redeemer may make; null = no limit. */
+  per_redeemer_limit: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/**
+ * An invite code. Owners and redeemers are also written as party keys, the nodes of the referral
+ * graph and the quota's owner: 'u:<integrator user id>' or 'm:<member id>' (a member known by an
+ * integrator user id is 'u:' too, so both ways of naming one person meet).
+ */
+export interface InviteTable {
+  id: string;
+  workspace_id: string;
+  /** Normalized: upper case, no separators; unique per workspace. */
+  code: string;
+  /** referral | campaign | support | tracking */
+  purpose: string;
+  /** member | user */
+  owner_type: string;
+  owner_id: string;
+  owner_key: string;
+  owner_name: string | null;
+  /** Set exactly for purpose campaign. */
+  campaign_id: string | null;
+  /** JSON {type: agent | queue, name}; set exactly for purpose support. */
+  routing: string | null;
+  /** JSON channel tags (utm_* and channel), as on join codes. */
+  tags: string;
+  /** null = unlimited */
+  max_uses: number | null;
+  /** Successful redemptions; only a conditional update in the redeeming transaction moves it. */
+  uses: number;
+  /** active | expired | exhausted | revoked */
+  status: string;
+  /** null = permanent */
+  expires_at: number | null;
+  /** When invite.expiring went out for the current expiry (reset by an extension). */
+  expiring_notified_at: number | null;
+  /** When the code stopped being active (expired, exhausted, revoked). */
+  ended_at: number | null;
+  /** Moved to history; purged retention_days after ended_at. */
+  archived_at: number | null;
+  revoked_reason: string | null;
+  created_at: number;
+  updated_at: number;
+  /** api | reserve | batch | import (modules/invites/schema.ts INVITE_ORIGINS) */
+  origin: string;
+  /** The generation or import batch that made the code. */
+  batch_id: string | null;
+  /** Custom short-link suffix (/i/SUFFIX), normalized; unique across the instance. */
+  link_suffix: string | null;
+}
+
+export interface InviteQuotaDayTable {
+  workspace_id: string;
+  owner_key: string;
+  /** YYYY-MM-DD, UTC */
+  day: string;
+  created: number;
+}
+
+/** One successful redemption: at most one per code and redeemer. The reward ledger refers to these rows. */
+export interface InviteRedemptionTable {
+  id: string;
+  workspace_id: string;
+  invite_id: string;
+  /** The integrator's user id of the redeemer (party key 'u:<redeemer_id>'). */
+  redeemer_id: string;
+  redeemer_name: string | null;
+  campaign_id: string | null;
+  /** A device id the integrator passed, for per-device limits and abuse checks. */
+  device: string | null;
+  /** IPv4 /24 or IPv6 /48 of the caller, never the full address. */
+  network: string;
+  /** JSON reward outcome (the ledger entries this redemption created); null when it earned nothing. */
+  reward: string | null;
+  created_at: number;
+}
+
+/** Redemptions per campaign and redeemer, for the campaign's per-redeemer limit. */
+export interface InviteCampaignRedeemerTable {
+  campaign_id: string;
+  redeemer_id: string;
+  redemptions: number;
+}
+
+/** inviter → invitee (师徒关系), written by referral redemptions; one inviter per invitee and workspace. */
+export interface ReferralEdgeTable {
+  id: string;
+  workspace_id: string;
+  /** Party keys, as on invites. */
+  inviter_key: string;
+  invitee_key: string;
+  invite_id: string | null;
+  redemption_id: string | null;
+  created_at: number;
+}
+
+/** Rewards settings and the referral program's rules; no row = the defaults (no rewards). */
+export interface RewardSettingsTable {
+  workspace_id: string;
+  /** ISO 4217 code of every reward and purchase amount */
+  currency: string;
+  referral_depth: number;
+  holding_days: number;
+  auto_approve: number;
+  /** Minor units to a referral code's owner per redemption */
+  per_redemption: number;
+  /** JSON [{ invitees, amount }] */
+  milestones: string;
+  /** JSON [basis points of level 1, level 2, …] */
+  commission_bps: string;
+  updated_at: number;
+}
+
+/** A campaign's own rules for redemptions of its codes. */
+export interface RewardCampaignRulesTable {
+  campaign_id: string;
+  workspace_id: string;
+  per_redemption: number;
+  milestones: string;
+  updated_at: number;
+}
+
+/** Live (not reversed) invitees of an owner in a program: 'referral' or a campaign id. */
+export interface RewardCounterTable {
+  workspace_id: string;
+  scope: string;
+  party_key: string;
+  invitees: number;
+  /** When the count last went up: ties on the leaderboard go to who got there first. */
+  reached_at: number;
+}
+
+/** A purchase the integrator reported, by its own order id. Amounts in minor units. */
+export interface PurchaseTable {
+  id: string;
+  workspace_id: string;
+  order_id: string;
+  buyer_key: string;
+  amount: number;
+  currency: string;
+  /** Sum of its refunds, never above amount */
+  refunded: number;
+  occurred_at: number;
+  created_at: number;
+}
+
+/** The referral chain above a purchase's buyer when it was recorded. */
+export interface PurchaseAttributionTable {
+  purchase_id: string;
+  workspace_id: string;
+  level: number;
+  party_key: string;
+}
+
+export interface PurchaseRefundTable {
+  id: string;
+  workspace_id: string;
+  purchase_id: string;
+  /** The integrator's own refund id, unique per purchase */
+  refund_id: string;
+  amount: number;
+  /** Commission the refund would have reversed but that was paid already (paid is final) */
+  unrecovered: number;
+  created_at: number;
+}
+
+/** One reward ledger entry. No foreign keys to codes or redemptions: the ledger outlives their purge. */
+export interface RewardEntryTable {
+  id: string;
+  workspace_id: string;
+  beneficiary_key: string;
+  /** redemption | milestone | commission */
+  kind: string;
+  /** pending | approved | paid | reversed */
+  state: string;
+  amount: number;
+  currency: string;
+  /** 'referral' (the referral program) or the campaign id */
+  scope: string;
+  /** Who it came from: the redeemer, or the buyer */
+  source_key: string;
+  redemption_id: string | null;
+  tier: number | null;
+  purchase_id: string | null;
+  order_id: string | null;
+  level: number | null;
+  rate_bps: number | null;
+  /** The integrator's refund id that reversed this part of a commission */
+  refund_id: string | null;
+  /** The commission entry this reversed part was split from */
+  split_from: string | null;
+  hold_until: number;
+  /** A payment reference given when paid */
+  reference: string | null;
+  /** Why it was reversed */
+  reason: string | null;
+  created_at: number;
+  approved_at: number | null;
+  paid_at: number | null;
+  reversed_at: number | null;
+  updated_at: number;
+}
+
+/** Redemptions staff found fraudulent: they no longer count as invitees. */
+export interface RedemptionReversalTable {
+  redemption_id: string;
+  workspace_id: string;
+  reason: string | null;
+  reversed_at: number;
+}
+
+/** A batch of invite codes: generated by the batch job in chunks, or imported from a CSV at once. */
+export interface InviteBatchTable {
+  id: string;
+  workspace_id: string;
+  /** generate | import */
+  kind: string;
+  /** queued | running | done | failed | cancelled */
+  state: string;
+  total: number;
+  /** Codes committed so far; the job resumes from here. */
+  generated: number;
+  /** JSON: what every code of the batch gets (owner, purpose, campaign, routing, tags, expiry, max uses). */
+  spec: string;
+  /** JSON CodeFormat at creation, so a resumed batch keeps its format when the settings change. */
+  format: string;
+  error: string | null;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  updated_at: number;
+}
+
+/** A pre-generated code not issued yet: taken (deleted) when it is handed to an owner. */
+export interface InviteReserveTable {
+  id: string;
+  workspace_id: string;
+  code: string;
+  /** JSON CodeFormat it was made in; codes of an old format are dropped by the top-up. */
+  format: string;
+  created_at: number;
+}
+
+/** No row = no reserve. */
+export interface InviteReserveSettingsTable {
+  workspace_id: string;
+  target_size: number;
+  /** 1: an owner over the daily quota gets a reserve code instead of a refusal. */
+  on_throttle: number;
+  /** Reserve codes one owner may get per UTC day; null = only the pool limits it. */
+  per_owner_per_day: number | null;
+  updated_at: number;
+}
+
+export interface InviteLinkSettingsTable {
+  workspace_id: string;
+  /** Where the short-link page's button leads, with the code filled in or appended; null = no button. */
+  app_url: string | null;
+  updated_at: number;
+}
+
+/** Short-link opens per code and UTC day, with owner and campaign copied for funnels. */
+export interface InviteClickDayTable {
+  invite_id: string;
+  /** YYYY-MM-DD, UTC */
+  day: string;
+  workspace_id: string;
+  owner_key: string;
+  campaign_id: string | null;
+  clicks: number;
+  /** Opens by crawlers and link previews, kept apart from people's clicks. */
+  bot_clicks: number;
+}
+
+/** Funnel counts per code and UTC day, with owner and campaign copied for funnels (clicks: invite_click_days). */
+export interface InviteFunnelDayTable {
+  invite_id: string;
+  /** YYYY-MM-DD, UTC */
+  day: string;
+  workspace_id: string;
+  owner_key: string;
+  campaign_id: string | null;
+  /** Impressions the integrator reported for the day */
+  shown: number;
+  redeemed: number;
+  /** Of this day's redemptions, those whose redeemer was reported active the next UTC day */
+  active_next_day: number;
+  /** … and on the 7th UTC day after */
+  active_day7: number;
+}
+
+/** A redemption already counted as returning on day `offset_days` (1 or 7). */
+export interface InviteRetentionMarkTable {
+  redemption_id: string;
+  offset_days: number;
+}
+
+/** An impression or activity report by the integrator's own id, with the result it got. */
+export interface InviteFunnelReportTable {
+  workspace_id: string;
+  /** impressions | activity */
+  kind: string;
+  report_id: string;
+  /** SHA-256 of the report's items: the same id with other items is refused */
+  digest: string;
+  /** JSON of the first answer */
+  result: string;
+  created_at: number;
+}
+
+/** No row = the defaults (modules/invites/abuse-settings.ts); null limits and thresholds are off. */
+export interface InviteAbuseSettingsTable {
+  workspace_id: string;
+  redeems_per_ip_per_day: number | null;
+  redeems_per_device_per_day: number | null;
+  network_redemptions: number | null;
+  network_window_minutes: number;
+  owner_redemptions: number | null;
+  owner_window_minutes: number;
+  bot_redemptions: number | null;
+  bot_window_minutes: number;
+  /** 1: once an alert fired, further redemptions of its subject are held back until its window ends */
+  block_on_alert: number;
+  updated_at: number;
+}
+
+/** Redemptions of one subject in one fixed window, and whether its alert fired. */
+export interface InviteAbuseWindowTable {
+  workspace_id: string;
+  /** network_burst | owner_burst | bot_user_agent */
+  kind: string;
+  /** The network prefix, or the owner key */
+  subject: string;
+  window_start: number;
+  window_end: number;
+  redemptions: number;
+  alerted_at: number | null;
 }

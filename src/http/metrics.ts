@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Deps } from '../deps.ts';
 import { outboxLagMs } from '../modules/events/outbox.ts';
+import { workerPoolLoads } from '../infra/workers/pool.ts';
 import type { AppInstance } from './types.ts';
 
 export interface MetricsSources {
@@ -9,8 +10,9 @@ export interface MetricsSources {
 }
 
 /**
- * Prometheus metrics at /metrics: HTTP latency by route, outbox lag, job counts and the process's
- * own figures. One registry per app instance so tests can build several apps side by side.
+ * Prometheus metrics at /metrics: HTTP latency by route, outbox lag, job counts, the worker-thread
+ * backlog (images drawn and decoded) and the process's own figures. One registry per app instance
+ * so tests can build several apps side by side.
  */
 export function registerMetrics(app: AppInstance, deps: Deps, sources: MetricsSources): Registry {
   const registry = new Registry();
@@ -46,6 +48,19 @@ export function registerMetrics(app: AppInstance, deps: Deps, sources: MetricsSo
       this.reset();
       const counts = (await sources.jobCounts?.()) ?? {};
       for (const [status, count] of Object.entries(counts)) this.set({ status }, count);
+    },
+  });
+
+  new Gauge({
+    name: 'joincode_worker_jobs',
+    help: 'Jobs in worker threads by kind (render: QR and poster images; qr_decode: uploaded group QR images), running and waiting for a worker',
+    labelNames: ['kind', 'state'],
+    registers: [registry],
+    collect() {
+      for (const load of workerPoolLoads()) {
+        this.set({ kind: load.kind, state: 'running' }, load.running);
+        this.set({ kind: load.kind, state: 'queued' }, load.queued);
+      }
     },
   });
 

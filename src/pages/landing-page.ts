@@ -1,23 +1,27 @@
-import type { GroupView } from '../modules/groups/schema.ts';
-import { landingBody } from './landing.ts';
+import { landingBody, type LandingGroup } from './landing.ts';
 import { page } from './layout.ts';
 import type { Locale } from './locale.ts';
-import { compileTemplate, type Template } from './template.ts';
 
-type LandingTemplate = Template<'token' | 'checkCode'>;
+/** Pages kept per group state: one per poster (token) and language. */
+export const LANDING_PAGES_PER_GROUP = 64;
 
-// Per group state (the scan cache hands out one GroupView object per state) and locale.
-const templates = new WeakMap<GroupView, Partial<Record<Locale, LandingTemplate>>>();
+// Per group state: the scan cache hands out one object per state, so an edit starts afresh.
+const pages = new WeakMap<LandingGroup, Map<string, Buffer>>();
 
 /**
- * The whole landing page for a scan: rendered once per group state and locale, then only the
- * token (in the join link) and its check code are filled in per scan.
+ * The landing page of a scan of `token`, as the bytes that go out. Every scan of one poster gets
+ * the same page until its group changes, so it is rendered (and encoded) once per group state,
+ * poster and language rather than once per scan.
  */
-export function landingPage(locale: Locale, group: GroupView, token: string, checkCode: string): Buffer {
-  let byLocale = templates.get(group);
-  if (!byLocale) templates.set(group, (byLocale = {}));
-  const template = (byLocale[locale] ??= compileTemplate(['token', 'checkCode'], (slots) =>
-    page({ locale, title: group.name, body: landingBody({ locale, group, ...slots }) }),
-  ));
-  return template({ token, checkCode });
+export function landingPage(locale: Locale, group: LandingGroup, token: string, checkCode: string): Buffer {
+  let byPoster = pages.get(group);
+  if (!byPoster) pages.set(group, (byPoster = new Map()));
+  const key = `${locale} ${checkCode} ${token}`;
+  let bytes = byPoster.get(key);
+  if (!bytes) {
+    bytes = Buffer.from(page({ locale, title: group.name, body: landingBody({ locale, group, checkCode, token }) }), 'utf8');
+    if (byPoster.size >= LANDING_PAGES_PER_GROUP) byPoster.delete(byPoster.keys().next().value!);
+    byPoster.set(key, bytes);
+  }
+  return bytes;
 }

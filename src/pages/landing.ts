@@ -1,6 +1,8 @@
 import type { GroupView } from '../modules/groups/schema.ts';
 import type { CodeRefusal } from '../modules/codes/resolve.ts';
+import { payloadQrDataUrl } from '../modules/live-codes/payload-qr.ts';
 import { html, type Html } from './html.ts';
+import { PAGE_BUDGET_BYTES, pageOverheadBytes } from './layout.ts';
 import { fill, type Locale, type Messages } from './locale.ts';
 
 /**
@@ -10,7 +12,7 @@ import { fill, type Locale, type Messages } from './locale.ts';
  */
 type LandingKey =
   | 'members' | 'checkLabel' | 'checkHint' | 'join' | 'joinExternal' | 'noLink' | 'steps' | 'stepHosted' | 'stepExternal'
-  | 'passwordTitle' | 'passwordHint' | 'passwordLabel' | 'passwordSubmit' | 'passwordWrong';
+  | 'longPress' | 'orLink' | 'openLink' | 'passwordTitle' | 'passwordHint' | 'passwordLabel' | 'passwordSubmit' | 'passwordWrong';
 
 const TEXT: Messages<LandingKey> = {
   'zh-CN': {
@@ -23,6 +25,9 @@ const TEXT: Messages<LandingKey> = {
     steps: '加入步骤',
     stepHosted: '点击“加入群聊”，按提示验证身份即可入群。',
     stepExternal: '点击下方按钮，在{platform}中完成加入。',
+    longPress: '长按下方二维码，选择“识别图中二维码”，在{platform}中加入群聊。',
+    orLink: '也可以直接打开入群链接：',
+    openLink: '打开入群链接',
     passwordTitle: '需要访问密码',
     passwordHint: '此群设置了访问密码，请输入群主提供的密码。',
     passwordLabel: '访问密码',
@@ -39,6 +44,9 @@ const TEXT: Messages<LandingKey> = {
     steps: 'How to join',
     stepHosted: 'Tap "Join the group" and confirm who you are.',
     stepExternal: 'Tap the button below and finish joining in {platform}.',
+    longPress: 'Long-press the QR code below and choose "Scan QR code" to join the group in {platform}.',
+    orLink: 'Or open the join link:',
+    openLink: 'Open the join link',
     passwordTitle: 'Password required',
     passwordHint: 'This group is protected by an access password. Enter the one the organiser gave you.',
     passwordLabel: 'Access password',
@@ -52,35 +60,69 @@ const PLATFORM_NAMES: Record<Locale, Record<string, string>> = {
   en: { wechat: 'WeChat', wecom: 'WeCom', dingtalk: 'DingTalk', feishu: 'Feishu', qq: 'QQ', telegram: 'Telegram', discord: 'Discord', whatsapp: 'WhatsApp', line: 'LINE', other: 'the app' },
 };
 
-/** Inlined avatars beyond this would push the page past its 30 KB budget; a letter stands in. */
-export const MAX_INLINE_AVATAR_CHARS = 20 * 1024;
+/** What a platform is called in the page's language ("other": "the app"). */
+export function platformName(locale: Locale, platform: string | null): string {
+  return PLATFORM_NAMES[locale][platform ?? 'other'] ?? PLATFORM_NAMES[locale].other!;
+}
 
-function avatar(group: GroupView): Html {
-  if (group.avatar && group.avatar.length <= MAX_INLINE_AVATAR_CHARS) return html`<img class="avatar" src="${group.avatar}" alt="">`;
+/** What the landing page shows of a group: a real one, or the one a live code's template will make. */
+export type LandingGroup = Pick<GroupView, 'kind' | 'name' | 'description' | 'valueStatement' | 'avatar' | 'memberCount' | 'platform' | 'joinUrl' | 'qrPayload'>;
+
+function letterAvatar(group: LandingGroup): Html {
   const letter = [...group.name.trim()][0] ?? '#';
   return html`<div class="avatar center" style="background:#e6f0ff;color:#0958d9;font-size:36px;line-height:72px;font-weight:600">${letter}</div>`;
 }
 
-export interface LandingInput {
-  locale: Locale;
-  group: GroupView;
-  checkCode: string;
-  token: string;
+export const isWebLink = (text: string) => /^https?:\/\/\S+$/i.test(text);
+
+/** An external group's QR drawn again to long-press (WeChat: 识别图中二维码), and its join link if any. */
+export function qrStep(locale: Locale, platform: string, qr: string, link: string | null): Html {
+  const t = TEXT[locale];
+  const linkStep = link ? html`<p class="muted">${t.orLink}</p><a class="button" id="join-link" href="${link}" rel="noopener noreferrer">${t.openLink}</a>` : '';
+  return html`<p class="muted">${fill(t.longPress, { platform })}</p><img class="qr" id="group-qr" src="${qr}" alt="QR">${linkStep}`;
 }
 
-/** The group, its promise, the check code and the one next step. */
-export function landingBody({ locale, group, checkCode, token }: LandingInput): Html {
+export interface LandingInput {
+  locale: Locale;
+  group: LandingGroup;
+  checkCode: string;
+  token: string;
+  /** Carried on to the join step, e.g. a live code's scanner position ("?lat=…&lon=…"). */
+  joinQuery?: string;
+}
+
+/**
+ * The group, its promise, the check code and the one next step, in a page titled with the group's
+ * name. The avatar is inlined only when the whole page stays within its budget: the text and an
+ * external group's QR (the way in, up to about 16 KB) come first, and a letter stands in.
+ */
+export function landingBody(input: LandingInput): Html {
+  const { avatar, name } = input.group;
+  if (avatar && avatar.length < PAGE_BUDGET_BYTES) {
+    const withAvatar = landingWith(input, html`<img class="avatar" src="${avatar}" alt="">`);
+    if (Buffer.byteLength(withAvatar.value) + pageOverheadBytes(input.locale, name) <= PAGE_BUDGET_BYTES) return withAvatar;
+  }
+  return landingWith(input, letterAvatar(input.group));
+}
+
+function landingWith({ locale, group, checkCode, token, joinQuery = '' }: LandingInput, avatar: Html): Html {
   const t = TEXT[locale];
-  const platform = PLATFORM_NAMES[locale][group.platform ?? 'other'] ?? PLATFORM_NAMES[locale].other!;
+  const platform = platformName(locale, group.platform);
+  // An external group's uploaded QR; its link is the join URL, or else the QR's own web address.
+  const payload = group.kind === 'external' ? group.qrPayload : null;
+  const qr = payload === null ? null : payloadQrDataUrl(payload);
+  const link = group.joinUrl ?? (payload !== null && isWebLink(payload) ? payload : null);
   let next: Html;
   if (group.kind === 'hosted') {
-    next = html`<p class="muted">${t.stepHosted}</p><a class="button" href="/j/${token}/join">${t.join}</a>`;
-  } else if (group.joinUrl) {
-    next = html`<p class="muted">${fill(t.stepExternal, { platform })}</p><a class="button" href="${group.joinUrl}" rel="noopener noreferrer">${fill(t.joinExternal, { platform })}</a>`;
+    next = html`<p class="muted">${t.stepHosted}</p><a class="button" href="/j/${token}/join${joinQuery}">${t.join}</a>`;
+  } else if (qr) {
+    next = qrStep(locale, platform, qr, link);
+  } else if (link) {
+    next = html`<p class="muted">${fill(t.stepExternal, { platform })}</p><a class="button" href="${link}" rel="noopener noreferrer">${fill(t.joinExternal, { platform })}</a>`;
   } else {
     next = html`<p class="muted">${t.noLink}</p>`;
   }
-  return html`<div class="card center">${avatar(group)}<h1>${group.name}</h1><p class="muted">${fill(t.members, { count: group.memberCount })}</p>${
+  return html`<div class="card center">${avatar}<h1>${group.name}</h1><p class="muted">${fill(t.members, { count: group.memberCount })}</p>${
     group.valueStatement ? html`<p class="value">${group.valueStatement}</p>` : ''
   }${group.description ? html`<p style="text-align:left;white-space:pre-line">${group.description}</p>` : ''}<p>${t.checkLabel} <span class="badge" id="check-code">${checkCode}</span></p><p class="muted">${t.checkHint}</p></div><div class="card"><h2>${t.steps}</h2>${next}</div>`;
 }
@@ -112,6 +154,7 @@ const REFUSALS: Record<Locale, Record<ScanPageProblem, [string, string]>> = {
     total_cap: ['扫码次数已用完', '这个二维码的扫码次数已经用完，请向群主索取新的二维码。'],
     group_archived: ['群已关闭', '这个群已归档，不再接受新成员。'],
     group_full: ['群已满员', '这个群已经满员，请联系群主。'],
+    pool_empty: ['暂时无法加入', '这个二维码对应的群目前都不接受新成员，请联系群主获取新的入群方式。'],
     too_many_attempts: ['尝试次数过多', '请 {seconds} 秒后再试。'],
     bad_request: ['请求无效', '请返回上一页重试。'],
     unavailable: ['出了点问题', '请稍后重试。'],
@@ -129,6 +172,7 @@ const REFUSALS: Record<Locale, Record<ScanPageProblem, [string, string]>> = {
     total_cap: ['This code is used up', 'It has had all the scans it allows. Ask the organiser for a new code.'],
     group_archived: ['This group is closed', 'It has been archived and takes no new members.'],
     group_full: ['This group is full', 'It has no room for new members. Contact the organiser.'],
+    pool_empty: ['No group is open right now', 'None of the groups behind this code takes new members at the moment. Ask the organiser for another way in.'],
     too_many_attempts: ['Too many attempts', 'Wait {seconds} s and try again.'],
     bad_request: ['That request is not valid', 'Go back and try again.'],
     unavailable: ['Something went wrong', 'Please try again in a moment.'],

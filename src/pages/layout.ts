@@ -29,12 +29,20 @@ export function page({ locale, title, body }: PageOptions): string {
   return `<!doctype html>${html`<html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="referrer" content="no-referrer"><title>${title}</title><style>${raw(STYLE)}</style></head><body><main>${body}</main></body></html>`}`;
 }
 
+/** What a member page may weigh at most (PRODUCT: small, for slow networks and in-app browsers). */
+export const PAGE_BUDGET_BYTES = 30 * 1024;
+
+/** The bytes page() puts around a body: the head with its title, and the stylesheet. */
+export function pageOverheadBytes(locale: Locale, title: string): number {
+  return Buffer.byteLength(page({ locale, title, body: raw('') }));
+}
+
 /** Sends a member page; the status tells crawlers and monitors what a person reads on it. */
 export function sendPage(reply: FastifyReply, status: number, options: PageOptions): FastifyReply {
   return sendHtml(reply, status, page(options));
 }
 
-/** Sends a page already rendered by page(), or its bytes (a template of one). */
+/** Sends a page rendered by page(), or its bytes (landing-page.ts keeps those). */
 export function sendHtml(reply: FastifyReply, status: number, document: string | Buffer): FastifyReply {
   return reply.status(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(document);
 }

@@ -1,5 +1,6 @@
 // Groups and join codes in the console, in a real browser against the real service: create a hosted
-// group and a code for it, open the code page (URL, check code, the stats chart), download the QR;
+// group and a code for it, open the code page (URL, check code, the stats chart), download the QR
+// and fetch the A4 poster PDF through its link;
 // then open the code's landing page as a WeChat in-app browser on a 375 px wide phone.
 // Needs `npm run build:console` first and /usr/bin/chromium (never downloaded).
 import assert from 'node:assert/strict';
@@ -96,6 +97,12 @@ test('given a signed-in owner, when they create a hosted group and a code for it
   assert.equal(await page.getByTestId('download-svg').getAttribute('href'), `/api/v1/workspaces/${workspaceId}/codes/${codeId}/qr?format=svg`);
   assert.equal(await page.getByTestId('download-poster').getAttribute('href'), `/api/v1/workspaces/${workspaceId}/codes/${codeId}/poster?format=png&locale=en`);
   assert.equal(await page.getByTestId('download-poster-svg').getAttribute('href'), `/api/v1/workspaces/${workspaceId}/codes/${codeId}/poster?format=svg&locale=en`);
+  const posterPdf = `/api/v1/workspaces/${workspaceId}/codes/${codeId}/poster?format=pdf&locale=en`;
+  assert.equal(await page.getByTestId('download-poster-pdf').getAttribute('href'), posterPdf);
+  assert.equal(await page.getByTestId('download-poster-pdf').innerText(), 'Poster (A4 PDF, to print)');
+  const pdf = await context.request.get(`${server.url}${posterPdf}`);
+  assert.equal(pdf.headers()['content-type'], 'application/pdf');
+  assert.equal((await pdf.body()).subarray(0, 5).toString('latin1'), '%PDF-', 'the session cookie fetches a real PDF');
   assert.notEqual(await png.getAttribute('download'), null);
   const [download] = await Promise.all([page.waitForEvent('download'), png.click()]);
   const saved = path.join(ARTIFACTS, 'console-code-download.png');
@@ -111,6 +118,7 @@ test('given a signed-in owner, when they create a hosted group and a code for it
   await page.locator('.ant-select-item-option[title="中文"]').click();
   await page.getByTestId('nav-codes').filter({ hasText: '入群码' }).waitFor();
   await page.getByTestId('stats-totals').filter({ hasText: '扫码 1 · 放行 1' }).waitFor();
+  await page.getByTestId('download-poster-pdf').filter({ hasText: '海报 A4 PDF（打印用）' }).waitFor();
   await page.getByTestId('nav-groups').filter({ hasText: '群组' }).click();
   await page.getByTestId('group-create').click();
   assert.equal(await page.getByTestId('group-value').getAttribute('placeholder'), '扫码入群领资料');

@@ -104,9 +104,10 @@ export function hasQueryParam(op: Operation, name: string): boolean {
   return op.parameters.some((p) => p.in === 'query' && p.name === name);
 }
 
-/** A value that passes a path parameter's format: an invitation token, or else a fresh ULID. */
+/** A value that passes a path parameter's format: an invitation token, a party key, or else a fresh ULID (also a valid order id). */
 export function someParamValue(name: string): string {
-  return name === 'token' ? randomBytes(32).toString('base64url') : newId();
+  if (name === 'token') return randomBytes(32).toString('base64url');
+  return name === 'party' ? `u:${newId()}` : newId();
 }
 
 /** The operation's URL with path parameters filled from values, the rest with fresh valid-looking ids. */

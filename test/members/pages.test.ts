@@ -9,47 +9,10 @@ import type { NewGroup } from '../../src/modules/groups/schema.ts';
 import { EMAIL_CODE_TTL_MS } from '../../src/modules/members/identity.ts';
 import { signIdentityToken } from '../../src/modules/members/integration.ts';
 import { FakeClock } from '../harness/deps.ts';
+import { FormBrowser as Browser, formToken } from '../harness/forms.ts';
 import { DIALECTS } from '../harness/env.ts';
 import { operator, staffMember } from '../harness/factories.ts';
 import { startTestServer, type TestServer } from '../harness/server.ts';
-
-/** A browser: keeps cookies across requests, posts forms, never follows redirects. */
-class Browser {
-  cookies = new Map<string, string>();
-  setCookies: string[] = [];
-  constructor(
-    readonly base: string,
-    readonly extra: Record<string, string> = {},
-  ) {}
-
-  async send(method: string, path: string, form?: Record<string, string>) {
-    const headers: Record<string, string> = { 'accept-language': 'en', ...this.extra };
-    if (this.cookies.size > 0) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    if (form) headers['content-type'] = 'application/x-www-form-urlencoded';
-    const response = await fetch(`${this.base}${path}`, { method, headers, body: form ? new URLSearchParams(form).toString() : undefined, redirect: 'manual' });
-    this.setCookies = response.headers.getSetCookie();
-    for (const cookie of this.setCookies) {
-      const [pair = ''] = cookie.split(';');
-      const index = pair.indexOf('=');
-      const name = pair.slice(0, index);
-      if (/Max-Age=0/i.test(cookie)) this.cookies.delete(name);
-      else this.cookies.set(name, pair.slice(index + 1));
-    }
-    return { status: response.status, location: response.headers.get('location'), text: await response.text() };
-  }
-  get(path: string) {
-    return this.send('GET', path);
-  }
-  post(path: string, form: Record<string, string>) {
-    return this.send('POST', path, form);
-  }
-}
-
-function formToken(page: string): string {
-  const match = /name="form" value="([^"]+)"/.exec(page);
-  assert.ok(match, `a form token in ${page.slice(0, 500)}`);
-  return match[1]!;
-}
 
 for (const dialect of DIALECTS) {
   describe(`member pages: identity and joining (${dialect})`, () => {

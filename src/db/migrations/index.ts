@@ -4,6 +4,12 @@ import * as webhookDeliverySeries from './0002_webhook_delivery_series.ts';
 import * as groups from './0003_groups.ts';
 import * as codes from './0004_codes.ts';
 import * as members from './0005_members.ts';
+import * as liveCodes from './0006_live_codes.ts';
+import * as invites from './0007_invites.ts';
+import * as rewards from './0008_rewards.ts';
+import * as inviteVolume from './0009_invite_volume.ts';
+import * as groupQr from './0010_group_qr.ts';
+import * as inviteFunnel from './0011_invite_funnel.ts';
 
 /** Every migration, in order. Imported statically so the compiled build carries them. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -12,6 +18,12 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003_groups': groups,
   '0004_codes': codes,
   '0005_members': members,
+  '0006_live_codes': liveCodes,
+  '0007_invites': invites,
+  '0008_rewards': rewards,
+  '0009_invite_volume': inviteVolume,
+  '0010_group_qr': groupQr,
+  '0011_invite_funnel': inviteFunnel,
 };
 
 export const migrationProvider: MigrationProvider = {

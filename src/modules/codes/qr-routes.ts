@@ -4,13 +4,12 @@ import { AppError } from '../../errors.ts';
 import type { Deps } from '../../deps.ts';
 import { WorkspaceAnd } from '../../http/schemas.ts';
 import type { AppInstance } from '../../http/types.ts';
-import { getGroup } from '../groups/service.ts';
+import { codeFace } from './face.ts';
 import { COLOUR_PATTERN } from './render/colours.ts';
 import { MAX_LOGO_BYTES, readLogo, type Logo } from './render/logo.ts';
 import { renderPoster } from './render/poster.ts';
 import { ERROR_CORRECTION_LEVELS, renderQr } from './render/qr.ts';
 import { LOCALES } from '../../pages/locale.ts';
-import { getCode } from './service.ts';
 
 const ImageResponse = Type.Unsafe<Buffer>({
   description: 'The image',
@@ -66,15 +65,12 @@ function sendImage(reply: FastifyReply, image: { contentType: string; body: Buff
 }
 
 export async function codeQrRoutes(app: AppInstance, deps: Deps): Promise<void> {
-  const codeWithGroup = async ({ workspaceId, codeId }: { workspaceId: string; codeId: string }) => {
-    const code = await getCode(deps, workspaceId, codeId);
-    return { code, group: await getGroup(deps.db.kysely, workspaceId, code.groupId) };
-  };
+  const codeWithGroup = ({ workspaceId, codeId }: { workspaceId: string; codeId: string }) => codeFace(deps, workspaceId, codeId);
 
   async function sendQr(reply: FastifyReply, params: { workspaceId: string; codeId: string }, query: Static<typeof QrQuery>, logo?: Logo) {
     const { code, group } = await codeWithGroup(params);
     const format = query.format ?? 'png';
-    const image = renderQr(
+    const image = await renderQr(
       code.url,
       {
         format,
@@ -151,7 +147,7 @@ export async function codeQrRoutes(app: AppInstance, deps: Deps): Promise<void> 
     async (request, reply) => {
       const { code, group } = await codeWithGroup(request.params);
       const format = request.query.format ?? 'png';
-      const image = renderPoster(
+      const image = await renderPoster(
         code.url,
         { groupName: group.name, valueStatement: group.valueStatement || group.description, checkCode: code.checkCode, locale: request.query.locale ?? 'zh-CN' },
         format,

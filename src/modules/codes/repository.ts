@@ -19,7 +19,7 @@ export async function findWorkspaceCode(db: Executor, workspaceId: string, codeI
   return row && row.workspace_id === workspaceId ? row : undefined;
 }
 
-export function listCodeRows(db: Executor, workspaceId: string, now: number, filter: { groupId?: string; status?: string; before?: string; limit: number }) {
+export function listCodeRows(db: Executor, workspaceId: string, now: number, filter: { groupId?: string; kind?: 'group' | 'live'; status?: string; before?: string; limit: number }) {
   let query = db
     .selectFrom('codes')
     .leftJoin('code_scan_days', (join) => join.onRef('code_scan_days.code_id', '=', 'codes.id').on('code_scan_days.day', '=', utcDay(now)))
@@ -27,6 +27,7 @@ export function listCodeRows(db: Executor, workspaceId: string, now: number, fil
     .select('code_scan_days.scans as scans_today')
     .where('codes.workspace_id', '=', workspaceId);
   if (filter.groupId) query = query.where('codes.group_id', '=', filter.groupId);
+  if (filter.kind) query = query.where('codes.group_id', filter.kind === 'live' ? 'is' : 'is not', null);
   if (filter.status) query = query.where('codes.status', '=', filter.status);
   if (filter.before) query = query.where('codes.id', '<', filter.before);
   return query.orderBy('codes.id', 'desc').limit(filter.limit).execute();

@@ -26,7 +26,9 @@ export type CodeRefusal =
   | 'daily_cap'
   | 'total_cap'
   | 'group_archived'
-  | 'group_full';
+  | 'group_full'
+  /** A live code whose pool has no usable entry (all retired, expired or paused) and no template (409). */
+  | 'pool_empty';
 
 /**
  * The status each refusal is served with. paused is 423 Locked: the code exists and will work
@@ -45,23 +47,26 @@ export const REFUSAL_STATUS: Record<CodeRefusal, number> = {
   total_cap: 429,
   group_archived: 410,
   group_full: 409,
+  pool_empty: 409,
 };
 
 export interface ResolvedCode {
   id: string;
   workspaceId: string;
-  groupId: string;
+  /** null for a live code: its pool decides the group (modules/live-codes). */
+  groupId: string | null;
   name: string;
   tags: CodeTags;
   joinsPerHourCap: number | null;
   passwordRequired: boolean;
 }
 
-export type ResolveResult = { ok: true; code: ResolvedCode; group: GroupView } | { ok: false; reason: CodeRefusal };
+/** group is the join code's group, or null for a live code (routed by modules/live-codes). */
+export type ResolveResult = { ok: true; code: ResolvedCode; group: GroupView | null } | { ok: false; reason: CodeRefusal };
 
 /** What the scan path needs beyond ResolveResult: the row (window, password hash) even when refused. */
 export type Lookup =
-  | { ok: true; row: CodeRow; group: GroupView; code: ResolvedCode }
+  | { ok: true; row: CodeRow; group: GroupView | null; code: ResolvedCode }
   | { ok: false; reason: CodeRefusal; row?: CodeRow; group?: GroupView };
 
 export function parseTags(text: string): CodeTags {
@@ -107,6 +112,8 @@ export async function lookupToken(deps: Deps, token: string, options: { scanCaps
     const cap = scanCapReached(row, row.scans_today ?? 0, row.scans_total);
     if (cap) return refuse(cap);
   }
+  // A live code admits by its pool, judged when the scanner is routed.
+  if (row.group_id === null) return { ok: true, row, group: null, code: present(row) };
   const group = await source.group(row.workspace_id, row.group_id);
   if (group.status === 'archived') return refuse('group_archived', group);
   if (group.memberCount >= group.capacity) return refuse('group_full', group);

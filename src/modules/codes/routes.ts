@@ -3,7 +3,7 @@ import type { Deps } from '../../deps.ts';
 import { decodeCursor, PageOf, pageLimit, toPage } from '../../http/pagination.ts';
 import { Id, WorkspaceAnd, WorkspaceParams } from '../../http/schemas.ts';
 import type { AppInstance } from '../../http/types.ts';
-import { CODE_STATUSES, CodeChanges, CodeView, NewCode, RevokeCode } from './schema.ts';
+import { CODE_KINDS, CODE_STATUSES, CodeChanges, CodeView, NewCode, RevokeCode } from './schema.ts';
 import { createCode, getCode, listCodes, presentCode, resetCode, revokeCode, updateCode } from './service.ts';
 
 const tags = ['Codes'];
@@ -12,6 +12,7 @@ const CodeQuery = Type.Object(
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
     cursor: Type.Optional(Type.String({ maxLength: 200 })),
     groupId: Type.Optional(Id),
+    kind: Type.Optional(Type.Enum(CODE_KINDS, { description: 'group: join codes only; live: live codes only' })),
     status: Type.Optional(Type.Enum(CODE_STATUSES)),
   },
   { additionalProperties: false },
@@ -21,11 +22,12 @@ const CodeParams = WorkspaceAnd('codeId');
 export async function codeRoutes(app: AppInstance, deps: Deps): Promise<void> {
   app.get(
     '/workspaces/:workspaceId/codes',
-    { config: { access: 'codes:read' }, schema: { tags, summary: 'List join codes, newest first', params: WorkspaceParams, querystring: CodeQuery, response: { 200: PageOf(CodeView) } } },
+    { config: { access: 'codes:read' }, schema: { tags, summary: 'List join codes and live codes, newest first', params: WorkspaceParams, querystring: CodeQuery, response: { 200: PageOf(CodeView) } } },
     async (request) => {
       const limit = pageLimit(request.query);
       const rows = await listCodes(deps, request.params.workspaceId, {
         groupId: request.query.groupId,
+        kind: request.query.kind,
         status: request.query.status,
         before: decodeCursor(request.query.cursor),
         limit: limit + 1,

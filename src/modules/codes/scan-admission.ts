@@ -1,6 +1,6 @@
 import type { Deps } from '../../deps.ts';
 import { networkPrefix } from '../scans/network.ts';
-import { createScanRecorder } from '../scans/recorder.ts';
+import { createScanRecorder, type ScanRecord } from '../scans/recorder.ts';
 import { classifyUserAgent } from '../scans/user-agent.ts';
 import { hasPasswordPass } from './password-pass.ts';
 import type { CodeRow } from './repository.ts';
@@ -25,11 +25,24 @@ export interface AdmittedScan {
   found: Lookup;
   /** False when the code asks for its access password and the scanner holds no pass yet. */
   passed: boolean;
+  /**
+   * Whether the scan was recorded: not when the token led to no code, nor for an admitted live
+   * code's scan (found.ok, passed, no group), which is recorded once the scanner is routed, with record().
+   */
+  recorded: boolean;
+}
+
+/** Where a live code sent the scanner: its pool entry, and the group if the entry is one. */
+export interface Routed {
+  entryId: string;
+  groupId: string | null;
 }
 
 export interface ScanAdmission {
   /** Judges a scan and records it (group commit); resolves once its row is on disk. */
   scan(request: ScanRequest): Promise<AdmittedScan>;
+  /** Records a scan as judged by the caller (a routed live code), in the same batches; resolves once it is on disk. */
+  record(request: ScanRequest, found: Lookup, outcome: string, routed?: Routed | null): Promise<void>;
   /** Writes the scans still waiting. Call on shutdown. */
   close(): Promise<void>;
 }
@@ -51,31 +64,41 @@ export function createScanAdmission(deps: Deps): ScanAdmission {
     return parsed;
   };
   const recorder = createScanRecorder<ScanSnapshot>(deps, { check: cache.check });
+
+  function scanOf(row: CodeRow, request: ScanRequest, found: Lookup, outcome: string, at: number): ScanRecord<ScanSnapshot> {
+    return {
+      workspaceId: row.workspace_id,
+      codeId: row.id,
+      groupId: row.group_id,
+      outcome,
+      admitted: found.ok,
+      tags: tagsOf(row),
+      ua: classifyUserAgent(request.userAgent),
+      network: networkPrefix(request.ip),
+      at,
+    };
+  }
+
   return {
-    async scan({ token, userAgent, ip, cookie }) {
-      const ua = classifyUserAgent(userAgent);
-      const network = networkPrefix(ip);
+    async scan(request) {
       for (let attempt = 0; ; attempt += 1) {
         const source = attempt < CACHED_ATTEMPTS ? cache.source() : undefined;
-        const found = await lookupToken(deps, token, { scanCaps: true, source });
+        const found = await lookupToken(deps, request.token, { scanCaps: true, source });
         const now = deps.clock.now();
-        const passed = found.ok && (!found.code.passwordRequired || hasPasswordPass(deps.config, token, cookie, now));
+        const passed = found.ok && (!found.code.passwordRequired || hasPasswordPass(deps.config, request.token, request.cookie, now));
         const row = found.row;
-        if (!row) return { found, passed }; // nothing to attribute: the token did not lead to a code
-        const recorded = await recorder.record({
-          workspaceId: row.workspace_id,
-          codeId: row.id,
-          groupId: row.group_id,
-          outcome: found.ok ? (passed ? 'ok' : 'password_required') : found.reason,
-          admitted: found.ok,
-          tags: tagsOf(row),
-          ua,
-          network,
-          at: now,
-          snapshot: source?.snapshot(),
-        });
-        if (recorded === 'recorded') return { found, passed };
+        if (!row) return { found, passed, recorded: false }; // nothing to attribute: the token did not lead to a code
+        if (found.ok && passed && found.group === null) return { found, passed, recorded: false };
+        const outcome = found.ok ? (passed ? 'ok' : 'password_required') : found.reason;
+        const recorded = await recorder.record({ ...scanOf(row, request, found, outcome, now), snapshot: source?.snapshot() });
+        if (recorded === 'recorded') return { found, passed, recorded: true };
       }
+    },
+    async record(request, found, outcome, routed = null) {
+      const row = found.row;
+      if (!row) return;
+      const scan = scanOf(row, request, found, outcome, deps.clock.now());
+      await recorder.record(routed ? { ...scan, groupId: routed.groupId, entryId: routed.entryId } : scan);
     },
     close: () => recorder.close(),
   };

@@ -2,7 +2,7 @@ import type SQLite from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/index.ts';
 import type { Deps } from '../../deps.ts';
-import { MAX_INLINE_AVATAR_CHARS } from '../../pages/landing.ts';
+import { PAGE_BUDGET_BYTES } from '../../pages/layout.ts';
 import { getGroup, presentGroup } from '../groups/service.ts';
 import type { GroupView } from '../groups/schema.ts';
 import type { BatchCheck, ScanRecord } from '../scans/recorder.ts';
@@ -53,12 +53,12 @@ function sameGroup(a: GroupView, b: GroupView): boolean {
 }
 
 /**
- * The group as the scan path uses it. The landing page never inlines an avatar longer than
- * MAX_INLINE_AVATAR_CHARS (a letter stands in), so such an avatar is not kept: a cached group costs
- * a page's worth of text, not the 350 KB an avatar may take.
+ * The group as the scan path uses it. The landing page never inlines an avatar that alone fills
+ * the page's budget (a letter stands in), so such an avatar is not kept: a cached group costs at
+ * most a page's worth of text, not the 350 KB an avatar may take.
  */
 function forScans(group: GroupView): GroupView {
-  return group.avatar !== null && group.avatar.length > MAX_INLINE_AVATAR_CHARS ? { ...group, avatar: null } : group;
+  return group.avatar !== null && group.avatar.length >= PAGE_BUDGET_BYTES ? { ...group, avatar: null } : group;
 }
 
 /**
@@ -102,6 +102,9 @@ export function createScanCache(deps: Deps): ScanCache {
         if (!entry) {
           const row = await findCodeRow(deps.db.reader, codeId, now);
           if (!row) return undefined;
+          // A live code (no group of its own) is routed over a pool this cache does not hold: it is
+          // read afresh for every scan and judged as read, with nothing for the batch to check.
+          if (row.group_id === null) return row;
           entry = { row, day, group: null };
           // A batch may have cached a newer state meanwhile; keep that one.
           if (!entries.has(codeId)) keep(entries, codeId, entry);
@@ -166,9 +169,13 @@ export function createScanCache(deps: Deps): ScanCache {
       stands,
       committed() {
         // What this batch leaves behind, its own scans counted. A code it wrote scans of without
-        // reading it (scans recorded as judged, unchecked) is read again next time.
+        // reading it (scans recorded as judged, unchecked) is read again next time, by both.
         const states = version !== null && written?.version === version ? written.states : new Map<string, FreshState>();
-        for (const scan of scans) if (!fresh.has(scan.codeId)) states.delete(scan.codeId);
+        for (const scan of scans) {
+          if (fresh.has(scan.codeId)) continue;
+          states.delete(scan.codeId);
+          entries.delete(scan.codeId);
+        }
         for (const [codeId, state] of fresh) {
           if (!state.row || !state.group) {
             entries.delete(codeId);
@@ -279,7 +286,8 @@ async function readFresh(reads: FreshReads, scans: readonly ScanRecord<ScanSnaps
       continue;
     }
     const row = await reads.code(codeId);
-    const group = row ? await reads.group(row.workspace_id, row.group_id) : null;
+    // A code that has become a live code is, for this cache, as good as gone.
+    const group = row?.group_id ? await reads.group(row.workspace_id, row.group_id) : null;
     if (!row || !group) {
       fresh.set(codeId, { row: null, group: null, today: new Map(), lastDay });
       continue;

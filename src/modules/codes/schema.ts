@@ -27,13 +27,17 @@ export const CodeTags = Type.Object(
 );
 export type CodeTags = Static<typeof CodeTags>;
 
-const CodeName = Type.String({ minLength: 1, maxLength: 80, pattern: '\\S' });
+export const CodeName = Type.String({ minLength: 1, maxLength: 80, pattern: '\\S' });
 const Cap = (description: string) => Type.Union([Type.Integer({ minimum: 1, maximum: 100_000_000 }), Type.Null()], { description });
 const CodePassword = Type.String({ minLength: CODE_PASSWORD_MIN, maxLength: 200, description: 'Access password (访问密码) asked on the landing page' });
 
+export const CODE_KINDS = ['group', 'live'] as const;
+export type CodeKind = (typeof CODE_KINDS)[number];
+
 export const CodeView = Type.Object({
   id: Type.String(),
-  groupId: Type.String(),
+  kind: Type.Enum(CODE_KINDS, { description: 'group: a join code for one group; live: a live code (活码) routing to a pool, see /live-codes/{id}' }),
+  groupId: Type.Union([Type.String(), Type.Null()], { description: 'The group a join code leads to; null for a live code' }),
   name: Type.String(),
   status: Type.Enum(CODE_STATUSES),
   state: Type.Enum(CODE_STATES),
@@ -59,6 +63,18 @@ export const CodeView = Type.Object({
 });
 export type CodeView = Static<typeof CodeView>;
 
+/** What every code has, join code or live code: rotation, caps, window, password, tags. */
+export const CodeSettings = {
+  rotation: Type.Optional(Type.Enum(ROTATIONS, { description: 'Scheduled rotation: a new token (and a code.rotated event) every week, month or quarter' })),
+  scansPerDayCap: Type.Optional(Cap("Admitted scans per UTC day; defaults to, and may not exceed, the plan's scansPerCodePerDay; null = unlimited")),
+  scansTotalCap: Type.Optional(Cap('Admitted scans in all; null = unlimited')),
+  joinsPerHourCap: Type.Optional(Cap('Joins through this code per hour; null = unlimited')),
+  activeFrom: Type.Optional(Type.Union([Timestamp, Type.Null()], { description: 'Scans before this are refused' })),
+  activeUntil: Type.Optional(Type.Union([Timestamp, Type.Null()], { description: 'Scans from this moment are refused; after activeFrom' })),
+  password: Type.Optional(CodePassword),
+  tags: Type.Optional(CodeTags),
+};
+
 export const NewCode = Type.Object(
   {
     groupId: Id,
@@ -68,18 +84,12 @@ export const NewCode = Type.Object(
         description: "Hours a token stays valid; default 168 (7 days), at most the plan's maxCodeValidityHours; null = permanent (plans without a maximum only)",
       }),
     ),
-    rotation: Type.Optional(Type.Enum(ROTATIONS, { description: 'Scheduled rotation: a new token (and a code.rotated event) every week, month or quarter' })),
-    scansPerDayCap: Type.Optional(Cap("Admitted scans per UTC day; defaults to, and may not exceed, the plan's scansPerCodePerDay; null = unlimited")),
-    scansTotalCap: Type.Optional(Cap('Admitted scans in all; null = unlimited')),
-    joinsPerHourCap: Type.Optional(Cap('Joins through this code per hour; null = unlimited')),
-    activeFrom: Type.Optional(Type.Union([Timestamp, Type.Null()], { description: 'Scans before this are refused' })),
-    activeUntil: Type.Optional(Type.Union([Timestamp, Type.Null()], { description: 'Scans from this moment are refused; after activeFrom' })),
-    password: Type.Optional(CodePassword),
-    tags: Type.Optional(CodeTags),
+    ...CodeSettings,
   },
   { additionalProperties: false },
 );
 export type NewCode = Static<typeof NewCode>;
+export type CodeSettingsInput = Omit<NewCode, 'groupId' | 'name' | 'validityHours'>;
 
 export const CodeChanges = Type.Object(
   {

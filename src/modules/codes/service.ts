@@ -15,6 +15,8 @@ import { parseTags } from './resolve.ts';
 import {
   DEFAULT_VALIDITY_HOURS,
   type CodeChanges,
+  type CodeKind,
+  type CodeSettingsInput,
   type CodeStatus,
   type CodeView,
   type NewCode,
@@ -42,6 +44,7 @@ function stateOf(row: CodeRow, now: number): CodeView['state'] {
 export function presentCode(deps: Deps, row: CodeRow): CodeView {
   return {
     id: row.id,
+    kind: row.group_id === null ? 'live' : 'group',
     groupId: row.group_id,
     name: row.name,
     status: row.status as CodeStatus,
@@ -116,61 +119,88 @@ function notRevoked(row: CodeRow): void {
 }
 
 export async function createCode(deps: Deps, actor: Actor, workspaceId: string, input: NewCode): Promise<CodeView> {
-  const from = parseTime(input.activeFrom) ?? null;
-  const until = parseTime(input.activeUntil) ?? null;
-  checkWindow(from, until);
-  const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
+  const prepared = await prepareSettings(input);
   const now = deps.clock.now();
   return deps.db.kysely.transaction().execute(async (tx) => {
     const group = await tx.selectFrom('groups').select(['id', 'name', 'status']).where('workspace_id', '=', workspaceId).where('id', '=', input.groupId).executeTakeFirst();
     if (!group) throw issue('groupId', 'is not a group of this workspace');
     if (group.status === 'archived') throw issue('groupId', 'is an archived group');
     const validityHours = await checkValidity(tx, workspaceId, input.validityHours);
-    const scansPerDayCap = await checkDailyCap(tx, workspaceId, input.scansPerDayCap);
-    const id = newId(now);
-    const token = issueToken(deps.config, id, now, validityHours, null);
-    const rotation = input.rotation ?? 'none';
-    const row = {
-      id,
-      workspace_id: workspaceId,
-      group_id: group.id,
-      name: input.name?.trim() ?? group.name,
-      status: 'active',
-      token: token.token,
-      token_issued_at: token.issuedAt,
-      expires_at: token.expiresAt,
-      validity_hours: validityHours,
-      rotation,
-      next_rotation_at: nextRotationAfter(rotation, now),
-      scans_per_day_cap: scansPerDayCap,
-      scans_total_cap: input.scansTotalCap ?? null,
-      scans_total: 0,
-      joins_per_hour_cap: input.joinsPerHourCap ?? null,
-      active_from: from,
-      active_until: until,
-      password_hash: passwordHash,
-      tags: JSON.stringify(input.tags ?? {}),
-      created_at: now,
-      updated_at: now,
-      revoked_at: null,
-    };
-    await tx.insertInto('codes').values(row).execute();
-    const view = presentCode(deps, { ...row, scans_today: 0 });
+    const view = await insertCode(deps, tx, workspaceId, { groupId: group.id, name: input.name?.trim() ?? group.name, validityHours }, input, prepared, now);
     await recordChange(
       tx,
       actor,
-      { workspaceId, action: 'code.created', targetType: 'code', targetId: id, details: { name: row.name, groupId: group.id }, event: { code: view } },
+      { workspaceId, action: 'code.created', targetType: 'code', targetId: view.id, details: { name: view.name, groupId: group.id }, event: { code: view } },
       now,
     );
     return view;
   });
 }
 
+/** What can be checked (and hashed) before a transaction opens. */
+export interface PreparedSettings {
+  from: number | null;
+  until: number | null;
+  passwordHash: string | null;
+}
+
+export async function prepareSettings(input: CodeSettingsInput): Promise<PreparedSettings> {
+  const from = parseTime(input.activeFrom) ?? null;
+  const until = parseTime(input.activeUntil) ?? null;
+  checkWindow(from, until);
+  return { from, until, passwordHash: input.password === undefined ? null : await hashPassword(input.password) };
+}
+
+/**
+ * Inserts a code row with its first token: a join code (groupId set) or a live code (groupId
+ * null; the caller adds its pool in the same transaction). The caller records the change.
+ */
+export async function insertCode(
+  deps: Deps,
+  tx: Executor,
+  workspaceId: string,
+  target: { groupId: string | null; name: string; validityHours: number | null },
+  input: CodeSettingsInput,
+  prepared: PreparedSettings,
+  now: number,
+): Promise<CodeView> {
+  const scansPerDayCap = await checkDailyCap(tx, workspaceId, input.scansPerDayCap);
+  const id = newId(now);
+  const token = issueToken(deps.config, id, now, target.validityHours, null);
+  const rotation = input.rotation ?? 'none';
+  const row = {
+    id,
+    workspace_id: workspaceId,
+    group_id: target.groupId,
+    name: target.name,
+    status: 'active',
+    token: token.token,
+    token_issued_at: token.issuedAt,
+    expires_at: token.expiresAt,
+    validity_hours: target.validityHours,
+    rotation,
+    next_rotation_at: nextRotationAfter(rotation, now),
+    scans_per_day_cap: scansPerDayCap,
+    scans_total_cap: input.scansTotalCap ?? null,
+    scans_total: 0,
+    joins_per_hour_cap: input.joinsPerHourCap ?? null,
+    active_from: prepared.from,
+    active_until: prepared.until,
+    password_hash: prepared.passwordHash,
+    tags: JSON.stringify(input.tags ?? {}),
+    created_at: now,
+    updated_at: now,
+    revoked_at: null,
+  };
+  await tx.insertInto('codes').values(row).execute();
+  return presentCode(deps, { ...row, scans_today: 0 });
+}
+
 export async function getCode(deps: Deps, workspaceId: string, codeId: string): Promise<CodeView> {
   return presentCode(deps, await mustFind(deps.db.kysely, workspaceId, codeId, deps.clock.now()));
 }
 
-export function listCodes(deps: Deps, workspaceId: string, filter: { groupId?: string; status?: string; before?: string; limit: number }) {
+export function listCodes(deps: Deps, workspaceId: string, filter: { groupId?: string; kind?: CodeKind; status?: string; before?: string; limit: number }) {
   return listCodeRows(deps.db.kysely, workspaceId, deps.clock.now(), filter);
 }
 

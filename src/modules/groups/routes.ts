@@ -1,10 +1,12 @@
 import { Type } from 'typebox';
 import type { Deps } from '../../deps.ts';
 import { decodeCursor, PageOf, pageLimit, toPage } from '../../http/pagination.ts';
-import { WorkspaceAnd, WorkspaceParams } from '../../http/schemas.ts';
+import { NoContent, WorkspaceAnd, WorkspaceParams } from '../../http/schemas.ts';
 import type { AppInstance } from '../../http/types.ts';
-import { GROUP_KINDS, GROUP_STATUSES, GroupChanges, GroupView, NewGroup } from './schema.ts';
-import { createGroup, getGroup, listGroups, presentGroup, updateGroup } from './service.ts';
+import { MAX_QR_IMAGE_BYTES } from '../live-codes/qr-image.ts';
+import { QR_UPLOAD_BODY_LIMIT } from '../live-codes/qr-upload.ts';
+import { GROUP_KINDS, GROUP_STATUSES, GroupChanges, GroupQrUpload, GroupView, NewGroup } from './schema.ts';
+import { createGroup, getGroup, listGroups, presentGroup, removeGroupQr, setGroupQr, updateGroup } from './service.ts';
 
 const tags = ['Groups'];
 const GroupQuery = Type.Object(
@@ -62,5 +64,31 @@ export async function groupRoutes(app: AppInstance, deps: Deps): Promise<void> {
       schema: { tags, summary: 'Edit or archive a group', params: WorkspaceAnd('groupId'), body: GroupChanges, response: { 200: GroupView } },
     },
     async (request) => updateGroup(deps, request.actor, request.params.workspaceId, request.params.groupId, request.body),
+  );
+
+  app.put(
+    '/workspaces/:workspaceId/groups/:groupId/qr',
+    {
+      config: { access: 'groups:manage' },
+      bodyLimit: QR_UPLOAD_BODY_LIMIT,
+      schema: {
+        tags,
+        summary: "Upload an external group's current group QR image",
+        description: `A PNG or JPEG data: URL of the group's own QR (a screenshot or photo, at most ${MAX_QR_IMAGE_BYTES / 1024 / 1024} MiB and 16 megapixels), decoded now; the payload is stored as qrPayload and the landing page of the group's join codes shows it as a QR to long-press. It replaces the one uploaded before. Refusals: 422 not_an_image, 422 image_unreadable, 413 image_too_large, 422 no_qr_code; a hosted group, 400.`,
+        params: WorkspaceAnd('groupId'),
+        body: GroupQrUpload,
+        response: { 200: GroupView },
+      },
+    },
+    async (request) => setGroupQr(deps, request.actor, request.params.workspaceId, request.params.groupId, request.body),
+  );
+
+  app.delete(
+    '/workspaces/:workspaceId/groups/:groupId/qr',
+    { config: { access: 'groups:manage' }, schema: { tags, summary: "Remove an external group's group QR (its join link, if any, stays)", params: WorkspaceAnd('groupId'), response: { 204: NoContent } } },
+    async (request, reply) => {
+      await removeGroupQr(deps, request.actor, request.params.workspaceId, request.params.groupId);
+      return reply.status(204).send(null);
+    },
   );
 }

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
-import { Timestamp } from '../../http/schemas.ts';
+import { NullableTimestamp, Timestamp } from '../../http/schemas.ts';
+import { QrImageDataUrl } from '../live-codes/qr-upload.ts';
 
 export const GROUP_KINDS = ['hosted', 'external'] as const;
 export const PLATFORMS = ['wechat', 'wecom', 'dingtalk', 'feishu', 'qq', 'telegram', 'discord', 'whatsapp', 'line', 'other'] as const;
@@ -7,7 +8,7 @@ export const GROUP_STATUSES = ['active', 'archived'] as const;
 
 /** PNG or JPEG as a data: URL; 256 KiB of image at most, so the landing page stays small. */
 export const AVATAR_MAX_BYTES = 256 * 1024;
-const Avatar = Type.String({
+export const Avatar = Type.String({
   pattern: '^data:image/(png|jpeg);base64,[A-Za-z0-9+/]+={0,2}$',
   maxLength: Math.ceil((AVATAR_MAX_BYTES * 4) / 3) + 30,
   description: 'A PNG or JPEG image as a data: URL, at most 256 KiB',
@@ -27,6 +28,8 @@ export const GroupView = Type.Object({
   memberCount: Type.Integer(),
   platform: Type.Union([Type.Enum(PLATFORMS), Type.Null()]),
   joinUrl: Type.Union([Type.String(), Type.Null()]),
+  qrPayload: Type.Union([Type.String(), Type.Null()], { description: "External groups: what the group QR image uploaded last decodes to (PUT …/groups/{groupId}/qr); the landing page shows it as a QR to long-press" }),
+  qrUploadedAt: NullableTimestamp,
   status: Type.Enum(GROUP_STATUSES),
   createdAt: Timestamp,
   updatedAt: Timestamp,
@@ -64,3 +67,9 @@ export const GroupChanges = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 export type GroupChanges = Static<typeof GroupChanges>;
+
+export const GroupQrUpload = Type.Object(
+  { image: QrImageDataUrl },
+  { additionalProperties: false, description: "The external group's current QR image; it replaces the one uploaded before" },
+);
+export type GroupQrUpload = Static<typeof GroupQrUpload>;

@@ -6,7 +6,8 @@ import { newId } from '../../ids.ts';
 import type { Actor } from '../audit/actor.ts';
 import { recordChange } from '../audit/record.ts';
 import { getWorkspaceLimits } from '../workspaces/service.ts';
-import { AVATAR_MAX_BYTES, type GroupChanges, type GroupView, type NewGroup } from './schema.ts';
+import { decodeQrUpload } from '../live-codes/qr-upload.ts';
+import { AVATAR_MAX_BYTES, type GroupChanges, type GroupQrUpload, type GroupView, type NewGroup } from './schema.ts';
 
 type GroupRow = NonNullable<Awaited<ReturnType<typeof findGroupRow>>>;
 
@@ -27,6 +28,8 @@ export function presentGroup(row: GroupRow): GroupView {
     memberCount: row.member_count,
     platform: row.platform as GroupView['platform'],
     joinUrl: row.join_url,
+    qrPayload: row.qr_payload,
+    qrUploadedAt: row.qr_uploaded_at === null ? null : toIso(row.qr_uploaded_at),
     status: row.status as GroupView['status'],
     createdAt: toIso(row.created_at),
     updatedAt: toIso(row.updated_at),
@@ -39,7 +42,7 @@ function eventGroup({ avatar: _avatar, ...group }: GroupView) {
 }
 
 /** The bytes must really be the PNG or JPEG the data: URL claims, within the size limit. */
-function checkAvatar(avatar: string | null | undefined): void {
+export function checkAvatar(avatar: string | null | undefined): void {
   if (!avatar) return;
   const [header, data = ''] = avatar.split(',');
   const bytes = Buffer.from(data, 'base64');
@@ -69,34 +72,43 @@ export async function createGroup(deps: Deps, actor: Actor, workspaceId: string,
   if (input.kind === 'hosted' && input.joinUrl) throw new AppError('validation_failed', 'A hosted group is joined through joincode, not a link');
   checkAvatar(input.avatar);
   const now = deps.clock.now();
-  return deps.db.kysely.transaction().execute(async (tx) => {
-    const row = {
-      id: newId(now),
-      workspace_id: workspaceId,
-      kind: input.kind,
-      name: input.name.trim(),
-      description: input.description ?? '',
-      value_statement: input.valueStatement ?? '',
-      welcome_text: input.welcomeText ?? '',
-      avatar: input.avatar ?? null,
-      capacity: await checkCapacity(tx, workspaceId, input.capacity),
-      member_count: 0,
-      platform: input.platform ?? null,
-      join_url: input.joinUrl ?? null,
-      status: 'active',
-      created_at: now,
-      updated_at: now,
-    };
-    await tx.insertInto('groups').values(row).execute();
-    const group = presentGroup(row);
-    await recordChange(
-      tx,
-      actor,
-      { workspaceId, action: 'group.created', targetType: 'group', targetId: row.id, details: { name: row.name, kind: row.kind }, event: { group: eventGroup(group) } },
-      now,
-    );
-    return group;
-  });
+  return deps.db.kysely.transaction().execute((tx) => insertGroup(tx, actor, workspaceId, input, now));
+}
+
+/**
+ * Inserts a checked group and records group.created, inside the caller's transaction (a live code
+ * creates its next group in the transaction that claims the group's number). `origin` goes into
+ * the event, e.g. which live code created the group and with which admins.
+ */
+export async function insertGroup(tx: Executor, actor: Actor, workspaceId: string, input: NewGroup, now: number, origin: Record<string, unknown> = {}): Promise<GroupView> {
+  const row = {
+    id: newId(now),
+    workspace_id: workspaceId,
+    kind: input.kind,
+    name: input.name.trim(),
+    description: input.description ?? '',
+    value_statement: input.valueStatement ?? '',
+    welcome_text: input.welcomeText ?? '',
+    avatar: input.avatar ?? null,
+    capacity: await checkCapacity(tx, workspaceId, input.capacity),
+    member_count: 0,
+    platform: input.platform ?? null,
+    join_url: input.joinUrl ?? null,
+    qr_payload: null,
+    qr_uploaded_at: null,
+    status: 'active',
+    created_at: now,
+    updated_at: now,
+  };
+  await tx.insertInto('groups').values(row).execute();
+  const group = presentGroup(row);
+  await recordChange(
+    tx,
+    actor,
+    { workspaceId, action: 'group.created', targetType: 'group', targetId: row.id, details: { name: row.name, kind: row.kind, ...origin }, event: { group: eventGroup(group), ...origin } },
+    now,
+  );
+  return group;
 }
 
 export async function getGroup(db: Executor, workspaceId: string, groupId: string): Promise<GroupView> {
@@ -135,7 +147,8 @@ export async function updateGroup(deps: Deps, actor: Actor, workspaceId: string,
       status: changes.status ?? row.status,
       updated_at: now,
     };
-    const { id: _id, workspace_id: _w, created_at: _c, member_count: _m, ...columns } = updated;
+    // The QR has its own route and the member count its own updates: neither is written back here.
+    const { id: _id, workspace_id: _w, created_at: _c, member_count: _m, qr_payload: _q, qr_uploaded_at: _u, ...columns } = updated;
     await tx.updateTable('groups').set(columns).where('id', '=', groupId).execute();
     const group = presentGroup(updated);
     const changed = Object.keys(changes);
@@ -147,4 +160,50 @@ export async function updateGroup(deps: Deps, actor: Actor, workspaceId: string,
     );
     return group;
   });
+}
+
+/** A group that can have a group QR of its platform: an external one. */
+async function externalGroupRow(db: Executor, workspaceId: string, groupId: string): Promise<GroupRow> {
+  const row = await findGroupRow(db, workspaceId, groupId);
+  if (!row) throw new AppError('not_found', 'No such group');
+  if (row.kind !== 'external') {
+    const message = 'A hosted group is joined through joincode: only an external group has a group QR of its platform';
+    throw new AppError('validation_failed', message, { errors: [{ in: 'path', pointer: '/groupId', message }] });
+  }
+  return row;
+}
+
+/** Stores (or with null, removes) an external group's current QR payload, recorded as group.updated. */
+async function changeGroupQr(deps: Deps, actor: Actor, workspaceId: string, groupId: string, payload: string | null): Promise<GroupView> {
+  const now = deps.clock.now();
+  return deps.db.kysely.transaction().execute(async (tx) => {
+    const row = await externalGroupRow(tx, workspaceId, groupId);
+    if (payload === null && row.qr_payload === null) return presentGroup(row); // nothing to remove, nothing to record
+    const columns = { qr_payload: payload, qr_uploaded_at: payload === null ? null : now, updated_at: now };
+    await tx.updateTable('groups').set(columns).where('id', '=', groupId).execute();
+    const group = presentGroup({ ...row, ...columns });
+    const changed = ['qr'];
+    await recordChange(
+      tx,
+      actor,
+      { workspaceId, action: 'group.updated', targetType: 'group', targetId: groupId, details: { changed }, event: { group: eventGroup(group), changed } },
+      now,
+    );
+    return group;
+  });
+}
+
+/**
+ * Sets an external group's current QR from an uploaded image of it (WeChat group QRs change every
+ * 7 days). The image is decoded in a worker before the transaction opens, with the refusals of a
+ * live code's entries; only the payload is stored, and the landing page draws it again.
+ */
+export async function setGroupQr(deps: Deps, actor: Actor, workspaceId: string, groupId: string, upload: GroupQrUpload): Promise<GroupView> {
+  // Refused before seconds of decoding are spent on it.
+  await externalGroupRow(deps.db.kysely, workspaceId, groupId);
+  return changeGroupQr(deps, actor, workspaceId, groupId, await decodeQrUpload(upload.image));
+}
+
+export async function removeGroupQr(deps: Deps, actor: Actor, workspaceId: string, groupId: string): Promise<void> {
+  await changeGroupQr(deps, actor, workspaceId, groupId, null);
 }

@@ -7,8 +7,12 @@ import { html, type Html } from '../../pages/html.ts';
 import { sendPage } from '../../pages/layout.ts';
 import { fill, pickLocale, type Locale, type Messages } from '../../pages/locale.ts';
 import { hasPasswordPass } from '../codes/password-pass.ts';
-import { REFUSAL_STATUS, resolveCode, type CodeRefusal, type ResolveResult } from '../codes/resolve.ts';
+import { REFUSAL_STATUS, resolveCode, type CodeRefusal, type ResolvedCode } from '../codes/resolve.ts';
 import { TOKEN_PATTERN } from '../codes/token.ts';
+import { joinThroughLiveCode, previewJoin } from '../live-codes/admission.ts';
+import { positionQuery, readPosition } from '../live-codes/position.ts';
+import type { Scanner } from '../live-codes/routing.ts';
+import { classifyUserAgent } from '../scans/user-agent.ts';
 import { createIdentityThrottle, findOrCreateMember, openMemberSession, requestEmailCode, resolveMemberSession, verifyEmailCode, type MemberSession } from './identity.ts';
 import { verifyIdentityToken } from './integration.ts';
 import { joinGroup, leaveGroup } from './join.ts';
@@ -86,6 +90,7 @@ const T: Messages<Key> = {
     refusal_total_cap: '这个二维码的扫码次数已满。',
     refusal_group_archived: '这个群已归档，不再接受新成员。',
     refusal_group_full: '这个群已满，暂时无法加入。',
+    refusal_pool_empty: '这个二维码对应的群目前都不接受新成员，请联系群主。',
   },
   en: {
     joinTitle: 'Join “{group}”',
@@ -146,6 +151,7 @@ const T: Messages<Key> = {
     refusal_total_cap: 'This code reached its scan limit.',
     refusal_group_archived: 'This group is archived and takes no new members.',
     refusal_group_full: 'This group is full.',
+    refusal_pool_empty: 'None of the groups behind this code takes new members right now. Ask the organiser.',
   },
 };
 
@@ -157,6 +163,16 @@ interface Ctx {
 }
 
 type Form = Record<string, string | undefined>;
+
+/** A code the visitor may join through now, with the group shown on the join pages. */
+interface Admitted {
+  code: ResolvedCode;
+  group: { name: string; memberCount: number };
+  /** Live codes: what routing needs at join time; null for a join code. */
+  scanner: Scanner | null;
+  /** The join step's URL (with a live code's position carried on). */
+  again: string;
+}
 
 function message(ctx: Ctx, status: number, title: string, text: string, link?: { href: string; label: string }): FastifyReply {
   const body = html`<div class="card center"><h1>${title}</h1><p>${text}</p>${link ? html`<p><a class="button" href="${link.href}">${link.label}</a></p>` : ''}</div>`;
@@ -203,8 +219,13 @@ export async function memberPageRoutes(app: AppInstance, deps: Deps): Promise<vo
       return session && token && session.member.workspace_id === workspaceId ? { ...session, token } : null;
     }
 
-    /** Resolves the token of the URL, answering refusals with their page; null when answered. */
-    async function admitted(ctx: Ctx, token: string): Promise<Extract<ResolveResult, { ok: true }> | null> {
+    /**
+     * Resolves the token of the URL, answering refusals with their page; null when answered.
+     * For a live code, `group` is the group the member would join now (the seat is only taken by
+     * the final POST, which routes again), and `scanner` what routing needs: the user agent's app
+     * and the position the landing page carried on (`lat`/`lon` in the query or the form).
+     */
+    async function admitted(ctx: Ctx, token: string, source: unknown): Promise<Admitted | null> {
       const landing = { href: `/j/${token}`, label: ctx.t.openLanding };
       if (!TOKEN_PATTERN.test(token)) {
         message(ctx, 404, ctx.t.refusedTitle, ctx.t.refusal_invalid);
@@ -215,50 +236,67 @@ export async function memberPageRoutes(app: AppInstance, deps: Deps): Promise<vo
         message(ctx, REFUSAL_STATUS[resolved.reason], ctx.t.refusedTitle, ctx.t[`refusal_${resolved.reason}`]);
         return null;
       }
-      if (resolved.group.kind !== 'hosted') {
+      const { code, group } = resolved;
+      if (group && group.kind !== 'hosted') {
         message(ctx, 404, ctx.t.externalTitle, ctx.t.externalText, landing);
         return null;
       }
-      if (resolved.code.passwordRequired && !hasPasswordPass(deps.config, token, ctx.request.headers.cookie, deps.clock.now())) {
+      if (code.passwordRequired && !hasPasswordPass(deps.config, token, ctx.request.headers.cookie, deps.clock.now())) {
         message(ctx, 403, ctx.t.passwordTitle, ctx.t.passwordText, landing);
         return null;
       }
-      return resolved;
+      if (group) return { code, group, scanner: null, again: `/j/${token}/join` };
+      const position = readPosition(source);
+      const scanner = { app: classifyUserAgent(ctx.request.headers['user-agent']).app, position };
+      const preview = await previewJoin(deps, code, scanner);
+      if (!preview.ok) {
+        if (preview.reason === 'elsewhere') message(ctx, 404, ctx.t.externalTitle, ctx.t.externalText, landing);
+        else message(ctx, REFUSAL_STATUS[preview.reason], ctx.t.refusedTitle, ctx.t[`refusal_${preview.reason}`]);
+        return null;
+      }
+      return { code, group: preview, scanner, again: `/j/${token}/join${positionQuery(position)}` };
     }
 
-    function emailForm(ctx: Ctx, token: string, group: string, error?: string): FastifyReply {
+    /** Hidden fields that carry a live code's scanner position through the join forms. */
+    function carried(admission: Admitted): Html {
+      const position = admission.scanner?.position;
+      return position ? html`<input type="hidden" name="lat" value="${String(position.latitude)}"><input type="hidden" name="lon" value="${String(position.longitude)}">` : html``;
+    }
+
+    function emailForm(ctx: Ctx, token: string, admission: Admitted, error?: string): FastifyReply {
       const bound = ensureFormCookie(ctx.request, ctx.reply, secure);
       return card(
         ctx,
         error ? 400 : 200,
-        fill(ctx.t.joinTitle, { group }),
+        fill(ctx.t.joinTitle, { group: admission.group.name }),
         html`<p>${ctx.t.emailIntro}</p>${error ? html`<p class="error">${error}</p>` : ''}
-<form method="post" action="/j/${token}/join/email"><input type="hidden" name="form" value="${formToken(keys, `f:${bound}`)}">
+<form method="post" action="/j/${token}/join/email"><input type="hidden" name="form" value="${formToken(keys, `f:${bound}`)}">${carried(admission)}
 <label for="email">${ctx.t.emailLabel}</label><input id="email" name="email" type="email" autocomplete="email" required maxlength="254">
 <button type="submit">${ctx.t.sendCode}</button></form><p class="muted">${ctx.t.integratorNote}</p>`,
       );
     }
 
-    function codeForm(ctx: Ctx, token: string, group: string, email: string, error?: string): FastifyReply {
+    function codeForm(ctx: Ctx, token: string, admission: Admitted, email: string, error?: string): FastifyReply {
       const bound = ensureFormCookie(ctx.request, ctx.reply, secure);
       return card(
         ctx,
         error ? 400 : 200,
-        fill(ctx.t.joinTitle, { group }),
+        fill(ctx.t.joinTitle, { group: admission.group.name }),
         html`<p>${fill(ctx.t.codeIntro, { email })}</p>${error ? html`<p class="error">${error}</p>` : ''}
-<form method="post" action="/j/${token}/join/verify"><input type="hidden" name="form" value="${formToken(keys, `f:${bound}`)}"><input type="hidden" name="email" value="${email}">
+<form method="post" action="/j/${token}/join/verify"><input type="hidden" name="form" value="${formToken(keys, `f:${bound}`)}"><input type="hidden" name="email" value="${email}">${carried(admission)}
 <label for="code">${ctx.t.codeLabel}</label><input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required>
-<button type="submit">${ctx.t.verify}</button></form><p class="muted"><a href="/j/${token}/join">${ctx.t.resend}</a></p>`,
+<button type="submit">${ctx.t.verify}</button></form><p class="muted"><a href="${admission.again}">${ctx.t.resend}</a></p>`,
       );
     }
 
-    function confirmForm(ctx: Ctx, token: string, group: { name: string; memberCount: number }, session: { sessionId: string; displayName: string }): FastifyReply {
+    function confirmForm(ctx: Ctx, token: string, admission: Admitted, session: { sessionId: string; displayName: string }): FastifyReply {
+      const { group } = admission;
       return card(
         ctx,
         200,
         fill(ctx.t.confirmTitle, { group: group.name }),
         html`<p>${ctx.t.confirmText}</p><p class="muted">${fill(ctx.t.members, { count: group.memberCount })} · ${fill(ctx.t.signedInAs, { name: session.displayName })}</p>
-<form method="post" action="/j/${token}/join"><input type="hidden" name="form" value="${formToken(keys, `s:${session.sessionId}`)}"><button type="submit">${ctx.t.joinButton}</button></form>`,
+<form method="post" action="/j/${token}/join"><input type="hidden" name="form" value="${formToken(keys, `s:${session.sessionId}`)}">${carried(admission)}<button type="submit">${ctx.t.joinButton}</button></form>`,
       );
     }
 
@@ -269,84 +307,81 @@ export async function memberPageRoutes(app: AppInstance, deps: Deps): Promise<vo
     pages.get<{ Params: { token: string }; Querystring: { identity?: string } }>('/j/:token/join', async (request, reply) => {
       const ctx = context(request, reply);
       const { token } = request.params;
-      const resolved = await admitted(ctx, token);
-      if (!resolved) return reply;
-      const { code, group } = resolved;
+      const admission = await admitted(ctx, token, request.query);
+      if (!admission) return reply;
+      const { code } = admission;
       const identity = request.query.identity;
       if (typeof identity === 'string' && identity.length > 0) {
         const checked = await verifyIdentityToken(deps, code.workspaceId, identity);
         if (!checked.ok) {
           request.log.info({ reason: checked.reason }, 'identity token refused');
-          return message(ctx, 401, ctx.t.identityTitle, ctx.t.identityText, { href: `/j/${token}/join`, label: ctx.t.startOver });
+          return message(ctx, 401, ctx.t.identityTitle, ctx.t.identityText, { href: admission.again, label: ctx.t.startOver });
         }
         const member = await findOrCreateMember(deps.db.kysely, deps.clock.now(), { workspaceId: code.workspaceId, externalUserId: checked.claims.sub, displayName: checked.claims.name });
         startSession(reply, await openMemberSession(deps, member));
         // Drop the token from the address bar and history.
-        return reply.status(303).header('location', `/j/${token}/join`).header('cache-control', 'no-store').send();
+        return reply.status(303).header('location', admission.again).header('cache-control', 'no-store').send();
       }
       const session = await memberSession(request, code.workspaceId);
-      if (!session) return emailForm(ctx, token, group.name);
-      return confirmForm(ctx, token, group, { sessionId: session.sessionId, displayName: session.member.display_name });
+      if (!session) return emailForm(ctx, token, admission);
+      return confirmForm(ctx, token, admission, { sessionId: session.sessionId, displayName: session.member.display_name });
     });
 
     pages.post<{ Params: { token: string }; Body: Form }>('/j/:token/join/email', async (request, reply) => {
       const ctx = context(request, reply);
       const { token } = request.params;
       const body = (request.body ?? {}) as Form;
-      const resolved = await admitted(ctx, token);
-      if (!resolved) return reply;
-      if (!formTokenMatches(keys, readCookies(request)[FORM_COOKIE] && `f:${readCookies(request)[FORM_COOKIE]}`, body.form)) return message(ctx, 403, ctx.t.formTitle, ctx.t.formText, { href: `/j/${token}/join`, label: ctx.t.startOver });
+      const admission = await admitted(ctx, token, body);
+      if (!admission) return reply;
+      if (!formTokenMatches(keys, readCookies(request)[FORM_COOKIE] && `f:${readCookies(request)[FORM_COOKIE]}`, body.form)) return message(ctx, 403, ctx.t.formTitle, ctx.t.formText, { href: admission.again, label: ctx.t.startOver });
       const email = typeof body.email === 'string' ? body.email.trim() : '';
-      if (email.length > 254 || !EMAIL.test(email)) return emailForm(ctx, token, resolved.group.name, ctx.t.badEmail);
-      const sent = await requestEmailCode(deps, throttle, { workspaceId: resolved.code.workspaceId, email, ip: request.ip, locale: ctx.locale });
-      return codeForm(ctx, token, resolved.group.name, sent.email);
+      if (email.length > 254 || !EMAIL.test(email)) return emailForm(ctx, token, admission, ctx.t.badEmail);
+      const sent = await requestEmailCode(deps, throttle, { workspaceId: admission.code.workspaceId, email, ip: request.ip, locale: ctx.locale });
+      return codeForm(ctx, token, admission, sent.email);
     });
 
     pages.post<{ Params: { token: string }; Body: Form }>('/j/:token/join/verify', async (request, reply) => {
       const ctx = context(request, reply);
       const { token } = request.params;
       const body = (request.body ?? {}) as Form;
-      const resolved = await admitted(ctx, token);
-      if (!resolved) return reply;
-      const startOver = { href: `/j/${token}/join`, label: ctx.t.startOver };
+      const admission = await admitted(ctx, token, body);
+      if (!admission) return reply;
+      const startOver = { href: admission.again, label: ctx.t.startOver };
       const formCookie = readCookies(request)[FORM_COOKIE];
       if (!formTokenMatches(keys, formCookie && `f:${formCookie}`, body.form)) return message(ctx, 403, ctx.t.formTitle, ctx.t.formText, startOver);
       const email = typeof body.email === 'string' ? body.email.trim() : '';
       const code = typeof body.code === 'string' ? body.code.trim() : '';
-      if (!EMAIL.test(email) || email.length > 254) return emailForm(ctx, token, resolved.group.name, ctx.t.badEmail);
-      const result = await verifyEmailCode(deps, throttle, { workspaceId: resolved.code.workspaceId, email, code: code.slice(0, 20), ip: request.ip });
+      if (!EMAIL.test(email) || email.length > 254) return emailForm(ctx, token, admission, ctx.t.badEmail);
+      const result = await verifyEmailCode(deps, throttle, { workspaceId: admission.code.workspaceId, email, code: code.slice(0, 20), ip: request.ip });
       if (!result.ok) {
-        if (result.reason === 'wrong') return codeForm(ctx, token, resolved.group.name, email.toLowerCase(), fill(ctx.t.wrongCode, { left: result.attemptsLeft }));
+        if (result.reason === 'wrong') return codeForm(ctx, token, admission, email.toLowerCase(), fill(ctx.t.wrongCode, { left: result.attemptsLeft }));
         if (result.reason === 'locked') return message(ctx, 429, ctx.t.lockedTitle, ctx.t.lockedText, startOver);
         return message(ctx, 410, ctx.t.expiredCodeTitle, ctx.t.expiredCodeText, startOver);
       }
       const sessionToken = await openMemberSession(deps, result.member);
       startSession(reply, sessionToken);
       const session = await resolveMemberSession(deps, sessionToken);
-      return confirmForm(ctx, token, resolved.group, { sessionId: session!.sessionId, displayName: result.member.display_name });
+      return confirmForm(ctx, token, admission, { sessionId: session!.sessionId, displayName: result.member.display_name });
     });
 
     pages.post<{ Params: { token: string }; Body: Form }>('/j/:token/join', async (request, reply) => {
       const ctx = context(request, reply);
       const { token } = request.params;
       const body = (request.body ?? {}) as Form;
-      const resolved = await admitted(ctx, token);
-      if (!resolved) return reply;
-      const { code, group } = resolved;
-      const startOver = { href: `/j/${token}/join`, label: ctx.t.startOver };
+      const admission = await admitted(ctx, token, body);
+      if (!admission) return reply;
+      const { code, group, scanner } = admission;
+      const startOver = { href: admission.again, label: ctx.t.startOver };
       const session = await memberSession(request, code.workspaceId);
       if (!session) return message(ctx, 401, ctx.t.signInTitle, ctx.t.signInText, startOver);
       if (!formTokenMatches(keys, `s:${session.sessionId}`, body.form)) return message(ctx, 403, ctx.t.formTitle, ctx.t.formText, startOver);
-      const joined = await joinGroup(deps, {
-        workspaceId: code.workspaceId,
-        groupId: code.groupId,
-        memberId: session.member.id,
-        codeId: code.id,
-        tags: code.tags,
-        joinsPerHourCap: code.joinsPerHourCap,
-      });
-      if (joined.ok) return reply.status(303).header('location', `/g/${code.groupId}`).header('cache-control', 'no-store').send();
-      if (joined.reason === 'full') return message(ctx, 409, ctx.t.fullTitle, fill(ctx.t.fullText, { group: group.name }));
+      const input = { workspaceId: code.workspaceId, memberId: session.member.id, codeId: code.id, tags: code.tags, joinsPerHourCap: code.joinsPerHourCap };
+      // A live code routes again now: the seat goes to whichever group has room at this moment.
+      const joined = scanner
+        ? await joinThroughLiveCode(deps, { code, memberId: session.member.id, scanner })
+        : await joinGroup(deps, { ...input, groupId: code.groupId! }).then((r) => (r.ok ? { ...r, groupId: code.groupId! } : r));
+      if (joined.ok) return reply.status(303).header('location', `/g/${joined.groupId}`).header('cache-control', 'no-store').send();
+      if (joined.reason === 'full') return message(ctx, 409, ctx.t.fullTitle, fill(ctx.t.fullText, { group: scanner ? code.name : group.name }));
       if (joined.reason === 'throttled') return message(ctx, 429, ctx.t.throttledTitle, ctx.t.throttledText);
       if (joined.reason === 'closed') return message(ctx, 410, ctx.t.refusedTitle, ctx.t.refusal_group_archived);
       return message(ctx, 404, ctx.t.refusedTitle, ctx.t.refusal_not_found);

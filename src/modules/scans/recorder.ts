@@ -1,18 +1,22 @@
 import { performance } from 'node:perf_hooks';
 import SQLite from 'better-sqlite3';
-import type { Kysely } from 'kysely';
+import { Kysely, SqliteDialect } from 'kysely';
 import { BACKSTOP_CHECKPOINT_PAGES, startCheckpointer } from '../../db/checkpointer.ts';
 import type { Database, Db } from '../../db/index.ts';
 import { createWalSync } from '../../db/wal-sync.ts';
 import type { Deps } from '../../deps.ts';
 import { newId } from '../../ids.ts';
 import { utcDay } from '../codes/tokens.ts';
+import { countEntryScans } from '../live-codes/pool.ts';
 import type { UserAgentClass } from './user-agent.ts';
 
 export interface ScanRecord<S = unknown> {
   workspaceId: string;
   codeId: string;
-  groupId: string;
+  /** The join code's group, or the group a live code routed the scanner to (null: none, or a link entry). */
+  groupId: string | null;
+  /** Live codes: the pool entry the scan was routed to; its scan count moves with the batch. */
+  entryId?: string | null;
   /** ok, password_required, or the refusal */
   outcome: string;
   /** Admitted scans (ok, password_required) count against the code's daily and total caps. */
@@ -30,12 +34,13 @@ export type RecordResult = 'recorded' | 'stale';
 
 /**
  * Where a batch's transaction runs: on PostgreSQL a Kysely transaction; on SQLite the recorder's
- * own connection, in a transaction that holds the database's write lock from its start.
+ * own connection, in a transaction that holds the database's write lock from its start (`tx` is
+ * a Kysely on that connection, for the batch's less frequent writes).
  */
 export type BatchDb =
   | { dialect: 'postgres'; tx: Kysely<Database> }
   /** `own`: only scan batches write on this connection (not so for an in-memory database). */
-  | { dialect: 'sqlite'; connection: SQLite.Database; own: boolean };
+  | { dialect: 'sqlite'; tx: Kysely<Database>; connection: SQLite.Database; own: boolean };
 
 /**
  * Runs inside each batch's transaction before anything is written, and says per scan whether it
@@ -84,12 +89,16 @@ interface BatchRows {
     ua_device: string;
     bot: number;
     network: string;
+    entry_id: string | null;
   }[];
   events: { id: string; workspace_id: string; type: string; payload: string; created_at: number; dispatched_at: null }[];
   /** Admitted scans per code and UTC day, sorted: two processes' batches lock counter rows in the same order (no deadlock). */
   days: { codeId: string; day: string; n: number }[];
   /** Admitted scans per code, sorted likewise. */
   totals: { codeId: string; n: number }[];
+  /** Live codes: admitted scans per pool entry. */
+  entries: Map<string, number>;
+  now: number;
 }
 
 // Scans of one code share their tags object; its JSON is made once.
@@ -101,17 +110,21 @@ function jsonOfTags(tags: Record<string, unknown>): string {
 }
 
 /**
- * The code.scanned payload: { codeId, groupId, outcome, tags, ua: { app, os }, at }. Built from
- * pieces because every scan makes one and the scans of a batch share all but the time and agent.
+ * The code.scanned payload: { codeId, groupId, entryId (live codes), outcome, tags, ua: { app, os },
+ * at }. Built from pieces because every scan makes one and the scans of a batch share all but the
+ * time and agent.
  */
 function scannedPayloads(): (scan: ScanRecord<unknown>) => string {
   const heads = new Map<string, string>();
   let lastAt = NaN;
   let lastIso = '';
   return (s) => {
-    const key = `${s.codeId} ${s.groupId} ${s.outcome}`;
+    const key = `${s.codeId} ${s.groupId} ${s.entryId} ${s.outcome}`;
     let head = heads.get(key);
-    if (head === undefined) heads.set(key, (head = JSON.stringify({ codeId: s.codeId, groupId: s.groupId, outcome: s.outcome }).slice(0, -1)));
+    if (head === undefined) {
+      head = JSON.stringify({ codeId: s.codeId, groupId: s.groupId, ...(s.entryId ? { entryId: s.entryId } : {}), outcome: s.outcome }).slice(0, -1);
+      heads.set(key, head);
+    }
     if (s.at !== lastAt) lastIso = new Date((lastAt = s.at)).toISOString();
     return `${head},"tags":${jsonOfTags(s.tags)},"ua":${JSON.stringify({ app: s.ua.app, os: s.ua.os })},"at":"${lastIso}"}`;
   };
@@ -120,8 +133,10 @@ function scannedPayloads(): (scan: ScanRecord<unknown>) => string {
 function batchRows(scans: readonly ScanRecord<unknown>[], now: number): BatchRows {
   const days = new Map<string, { codeId: string; day: string; n: number }>();
   const totals = new Map<string, { codeId: string; n: number }>();
+  const entries = new Map<string, number>();
   for (const scan of scans) {
     if (!scan.admitted) continue;
+    if (scan.entryId) entries.set(scan.entryId, (entries.get(scan.entryId) ?? 0) + 1);
     const day = utcDay(scan.at);
     const key = `${scan.codeId}|${day}`;
     const entry = days.get(key) ?? { codeId: scan.codeId, day, n: 0 };
@@ -145,6 +160,7 @@ function batchRows(scans: readonly ScanRecord<unknown>[], now: number): BatchRow
       ua_device: s.ua.device,
       bot: s.ua.bot ? 1 : 0,
       network: s.network,
+      entry_id: s.entryId ?? null,
     })),
     events: scans.map((s) => ({
       id: newId(now),
@@ -156,15 +172,15 @@ function batchRows(scans: readonly ScanRecord<unknown>[], now: number): BatchRow
     })),
     days: [...days.values()].sort((a, b) => (a.codeId + a.day).localeCompare(b.codeId + b.day)),
     totals: [...totals.values()].sort((a, b) => a.codeId.localeCompare(b.codeId)),
+    entries,
+    now,
   };
 }
 
 type BatchWriter = (db: BatchDb, rows: BatchRows) => Promise<void>;
 
 /** PostgreSQL: one multi-row statement per table (one round trip each), then the counters. */
-const postgresWriter: BatchWriter = async (db, rows) => {
-  if (db.dialect !== 'postgres') throw new Error('the PostgreSQL writer got a SQLite batch');
-  const { tx } = db;
+const postgresWriter: BatchWriter = async ({ tx }, rows) => {
   if (rows.scans.length > 0) await tx.insertInto('scans').values(rows.scans).execute();
   if (rows.events.length > 0) await tx.insertInto('events').values(rows.events).execute();
   for (const { codeId, day, n } of rows.days) {
@@ -181,6 +197,8 @@ const postgresWriter: BatchWriter = async (db, rows) => {
       .where('id', '=', codeId)
       .execute();
   }
+  // Live codes: link entries retire at their scan threshold, counted with the scans themselves.
+  if (rows.entries.size > 0) await countEntryScans(tx, rows.entries, rows.now);
 };
 
 /**
@@ -190,16 +208,17 @@ const postgresWriter: BatchWriter = async (db, rows) => {
  */
 function sqliteWriter(sqlite: SQLite.Database): BatchWriter {
   const insertScan = sqlite.prepare(
-    'insert into scans (id, workspace_id, code_id, scanned_at, outcome, tags, ua_app, ua_os, ua_device, bot, network) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    'insert into scans (id, workspace_id, code_id, scanned_at, outcome, tags, ua_app, ua_os, ua_device, bot, network, entry_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
   const insertEvent = sqlite.prepare('insert into events (id, workspace_id, type, payload, created_at, dispatched_at) values (?, ?, ?, ?, ?, null)');
   const countDay = sqlite.prepare('insert into code_scan_days (code_id, day, scans) values (?, ?, ?) on conflict (code_id, day) do update set scans = scans + excluded.scans');
   const countTotal = sqlite.prepare('update codes set scans_total = scans_total + ? where id = ?');
-  return async (_db, rows) => {
-    for (const r of rows.scans) insertScan.run(r.id, r.workspace_id, r.code_id, r.scanned_at, r.outcome, r.tags, r.ua_app, r.ua_os, r.ua_device, r.bot, r.network);
+  return async ({ tx }, rows) => {
+    for (const r of rows.scans) insertScan.run(r.id, r.workspace_id, r.code_id, r.scanned_at, r.outcome, r.tags, r.ua_app, r.ua_os, r.ua_device, r.bot, r.network, r.entry_id);
     for (const r of rows.events) insertEvent.run(r.id, r.workspace_id, r.type, r.payload, r.created_at);
     for (const { codeId, day, n } of rows.days) countDay.run(codeId, day, n);
     for (const { codeId, n } of rows.totals) countTotal.run(n, codeId);
+    if (rows.entries.size > 0) await countEntryScans(tx, rows.entries, rows.now);
   };
 }
 
@@ -252,6 +271,7 @@ function sqliteCommitter(deps: Deps, file: string): Committer {
   const onDisk = file !== ':memory:';
   // An in-memory database exists once, on Kysely's connection; nothing there can be made durable.
   const connection = onDisk ? openBatchConnection(file) : db.sqlite!;
+  const batchKysely = onDisk ? new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) }) : null;
   const wal = onDisk ? createWalSync(file) : null;
   const checkpointer = onDisk ? startCheckpointer(db.sqlite!, file, deps.logger) : null;
   const begin = connection.prepare('begin immediate');
@@ -260,10 +280,10 @@ function sqliteCommitter(deps: Deps, file: string): Committer {
   return {
     writer: sqliteWriter(connection),
     async commit(work) {
-      const result = await db.kysely.connection().execute(async () => {
+      const result = await db.kysely.connection().execute(async (held) => {
         begin.run();
         try {
-          const done = await work({ dialect: 'sqlite', connection, own: onDisk });
+          const done = await work({ dialect: 'sqlite', tx: batchKysely ?? held, connection, own: onDisk });
           commit.run();
           return done;
         } catch (error) {
@@ -284,9 +304,9 @@ function sqliteCommitter(deps: Deps, file: string): Committer {
 /**
  * Group commit for scans. Each request enqueues its scan and waits; one transaction writes the
  * whole batch — the scans rows, one code.scanned outbox event per scan, and the counter increments
- * (code_scan_days for the daily cap, codes.scans_total) — and only once it is on disk are the
- * waiting requests answered. So an acknowledged scan is on disk, while the database sees one
- * commit (and one sync) per batch instead of one per scan. A batch starts as soon as the event loop
+ * (code_scan_days for the daily cap, codes.scans_total, the scans of live-code entries) — and only
+ * once it is on disk are the waiting requests answered. So an acknowledged scan is on disk, while
+ * the database sees one commit (and one sync) per batch instead of one per scan. A batch starts as soon as the event loop
  * has taken in what arrived together (or after maxWaitMs), and scans arriving while it is written
  * and synced form the next one, so batches grow with the load. Commits run one after another; when
  * the disk is slow (a sync outlasting overlapAfterMs) the next batch is written beside the one still
@@ -294,9 +314,9 @@ function sqliteCommitter(deps: Deps, file: string): Committer {
  * another one first.
  *
  * With a BatchCheck (the scan path's, scan-cache.ts), each scan is checked in the batch's
- * transaction against the state it was judged on, caps included, so the caps hold exactly. Without
- * one, caps are judged against the committed counters before a scan is enqueued, and scans in
- * flight together may pass a cap by up to their number (per process).
+ * transaction against the state it was judged on, caps included, so the caps hold exactly. A scan
+ * without a snapshot (a live code's) stands as judged: its caps were judged against the committed
+ * counters before it was enqueued, and scans in flight together may pass a cap by their number.
  */
 export function createScanRecorder<S = unknown>(deps: Deps, options: RecorderOptions<S> = {}): ScanRecorder<S> {
   const maxBatch = options.maxBatch ?? 100;

@@ -4,9 +4,11 @@
  * WeChat group is useless outside WeChat), which OS, which kind of device, and whether it is a bot.
  * The raw string is not kept: it is long, fingerprinting and rarely needed.
  */
-export type UserAgentApp =
-  | 'wechat' | 'wecom' | 'qq' | 'alipay' | 'dingtalk' | 'feishu' | 'weibo' | 'douyin'
-  | 'telegram' | 'line' | 'facebook' | 'instagram' | 'browser' | 'bot' | 'unknown';
+export const USER_AGENT_APPS = [
+  'wechat', 'wecom', 'qq', 'alipay', 'dingtalk', 'feishu', 'weibo', 'douyin',
+  'telegram', 'line', 'facebook', 'instagram', 'browser', 'bot', 'unknown',
+] as const;
+export type UserAgentApp = (typeof USER_AGENT_APPS)[number];
 export type UserAgentOs = 'ios' | 'android' | 'harmonyos' | 'windows' | 'macos' | 'linux' | 'other';
 export type UserAgentDevice = 'mobile' | 'tablet' | 'desktop' | 'bot' | 'unknown';
 

@@ -22,6 +22,15 @@ export const PERMISSIONS = {
   'groups:manage': { roles: ['owner', 'admin'], apiKey: true },
   'codes:read': { roles: everyone, apiKey: true },
   'codes:manage': { roles: ['owner', 'admin'], apiKey: true },
+  'invites:read': { roles: everyone, apiKey: true },
+  'invites:manage': { roles: ['owner', 'admin'], apiKey: true },
+  // Support staff redeem on a member's behalf; integrators redeem from their servers with a key.
+  'invites:redeem': { roles: ['owner', 'admin', 'moderator'], apiKey: true },
+  // Money: the ledger, purchases and the referral graph's downlines are for those who run payouts and analysis.
+  'rewards:read': { roles: ['owner', 'admin', 'analyst'], apiKey: true },
+  'rewards:manage': { roles: ['owner', 'admin'], apiKey: true },
+  // Integrators report purchases and refunds from their servers; owners and admins may correct by hand.
+  'purchases:write': { roles: ['owner', 'admin'], apiKey: true },
   'mail:read': { roles: ['owner', 'admin'], apiKey: false },
   'integration:manage': { roles: ['owner'], apiKey: false },
 } as const satisfies Record<string, { roles: readonly Role[]; apiKey: boolean }>;

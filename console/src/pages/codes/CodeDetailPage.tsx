@@ -26,6 +26,7 @@ function downloadLinks(workspaceId: string, codeId: string, lang: string) {
     { key: 'svg', href: `${base}/qr?format=svg`, label: 'codes.downloadSvg' },
     { key: 'poster', href: `${base}/poster?format=png&locale=${lang}`, label: 'codes.downloadPoster' },
     { key: 'poster-svg', href: `${base}/poster?format=svg&locale=${lang}`, label: 'codes.downloadPosterSvg' },
+    { key: 'poster-pdf', href: `${base}/poster?format=pdf&locale=${lang}`, label: 'codes.downloadPosterPdf' },
   ] as const;
 }
 

@@ -36,11 +36,11 @@ describe('poster', () => {
     assert.doesNotMatch(svg, /<b /);
   });
 
-  test('given png, then it is an A-series page; given pdf, then it is one A4 page at 300 dpi', () => {
-    const png = renderPoster(URL_80, EN, 'png');
+  test('given png, then it is an A-series page; given pdf, then it is one A4 page at 300 dpi', async () => {
+    const png = await renderPoster(URL_80, EN, 'png');
     assert.equal(png.contentType, 'image/png');
     assert.deepEqual([png.body.readUInt32BE(16), png.body.readUInt32BE(20)], [1240, 1754]);
-    const pdf = renderPoster(URL_80, ZH, 'pdf');
+    const pdf = await renderPoster(URL_80, ZH, 'pdf');
     assert.equal(pdf.contentType, 'application/pdf');
     const text = pdf.body.toString('latin1');
     assert.ok(text.startsWith('%PDF-1.4'));

@@ -1,7 +1,7 @@
 import type { Locale } from '../../../pages/locale.ts';
 import { fontFamilyFor } from './fonts.ts';
-import { imagePdf } from './pdf.ts';
-import { qrSvg, rasterImage, rasterise } from './qr.ts';
+import { qrSvg } from './qr.ts';
+import { rasterise, rasterisePdf } from './raster.ts';
 import { cleanText, escapeXml, fitText, textWidth } from './text.ts';
 
 export interface PosterContent {
@@ -73,11 +73,10 @@ export function posterSvg(url: string, content: PosterContent): string {
 }
 
 /** The poster as PNG (150 dpi on A4), PDF (A4, 300 dpi) or SVG. */
-export function renderPoster(url: string, content: PosterContent, format: 'png' | 'pdf' | 'svg'): { contentType: string; body: Buffer } {
+export async function renderPoster(url: string, content: PosterContent, format: 'png' | 'pdf' | 'svg'): Promise<{ contentType: string; body: Buffer }> {
   const svg = posterSvg(url, content);
   if (format === 'svg') return { contentType: 'image/svg+xml; charset=utf-8', body: Buffer.from(svg) };
-  if (format === 'png') return { contentType: 'image/png', body: rasterise(svg, WIDTH) };
-  const image = rasterImage(svg, WIDTH * 2);
+  if (format === 'png') return { contentType: 'image/png', body: await rasterise(svg, WIDTH) };
   const title = `${cleanText(content.groupName)} — ${LABELS[content.locale].check} ${content.checkCode}`;
-  return { contentType: 'application/pdf', body: imagePdf({ width: image.width, height: image.height, rgba: image.pixels }, { ...A4_POINTS, title }) };
+  return { contentType: 'application/pdf', body: await rasterisePdf(svg, WIDTH * 2, { ...A4_POINTS, title }) };
 }

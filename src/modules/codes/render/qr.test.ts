@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { AppError } from '../../../errors.ts';
-import { qrSvg, rasterise, renderQr, type QrOptions } from './qr.ts';
+import { qrSvg, renderQr, type QrOptions } from './qr.ts';
+import { rasterise } from './raster.ts';
 
 const URL_80 = `http://127.0.0.1:3000/j/${'Ab3_-x9Z'.repeat(10)}`;
 const OPTIONS: QrOptions = { format: 'png', size: 512, margin: 4, errorCorrection: 'M', dark: '#000000', light: '#ffffff' };
@@ -35,18 +36,18 @@ describe('QR rendering', () => {
     assert.doesNotMatch(svg, /href="http|@import|url\(/);
   });
 
-  test('given a plain PNG, then it is rendered without any font and is size × size', () => {
+  test('given a plain PNG, then it is rendered without any font and is size × size', async () => {
     const svg = qrSvg(URL_80, OPTIONS);
-    assert.deepEqual(pngSize(rasterise(svg, 512, NO_FONTS)), [512, 512]);
+    assert.deepEqual(pngSize(await rasterise(svg, 512, NO_FONTS)), [512, 512]);
   });
 
-  test('given a Chinese caption but no CJK font, then rasterising fails clearly instead of drawing boxes', () => {
+  test('given a Chinese caption but no CJK font, then rasterising fails clearly instead of drawing boxes', async () => {
     const svg = qrSvg(URL_80, OPTIONS, { title: '春季训练营 3群', checkCode: 'K7Q2-9PXM' });
-    assert.throws(() => rasterise(svg, 512, NO_FONTS), (error) => error instanceof AppError && /No font found|CJK/.test(error.detail ?? ''));
+    await assert.rejects(rasterise(svg, 512, NO_FONTS), (error) => error instanceof AppError && /No font found|CJK/.test(error.detail ?? ''));
   });
 
-  test('given a caption, then the PNG grows a band under the code', () => {
-    const image = renderQr(URL_80, OPTIONS, { title: 'Spring Camp 3', checkCode: 'K7Q2-9PXM' });
+  test('given a caption, then the PNG grows a band under the code', async () => {
+    const image = await renderQr(URL_80, OPTIONS, { title: 'Spring Camp 3', checkCode: 'K7Q2-9PXM' });
     assert.equal(image.contentType, 'image/png');
     const [width, height] = pngSize(image.body);
     assert.equal(width, 512);

@@ -1,9 +1,9 @@
-import { Resvg } from '@resvg/resvg-js';
 import QRCode from 'qrcode';
 import { AppError } from '../../../errors.ts';
 import { contrastRatio, MIN_CONTRAST, parseColour, seenLuminances } from './colours.ts';
-import { assertFontsCover, defaultFonts, fontFamilyFor, type FontSet } from './fonts.ts';
+import { fontFamilyFor } from './fonts.ts';
 import type { Logo } from './logo.ts';
+import { rasterise } from './raster.ts';
 import { cleanText, escapeXml, fitText } from './text.ts';
 
 export const ERROR_CORRECTION_LEVELS = ['L', 'M', 'Q', 'H'] as const;
@@ -104,29 +104,9 @@ export function qrSvg(url: string, options: QrOptions, caption?: Caption): strin
   );
 }
 
-/**
- * An SVG rasterised `width` pixels wide. Fonts are loaded only when there is text: a plain code
- * never touches the disk. Text the fonts cannot draw is refused rather than drawn as boxes
- * (the check is on the whole source, where only text content can hold CJK characters).
- */
-export function rasterImage(svg: string, width: number, fonts: FontSet = defaultFonts()) {
-  const hasText = svg.includes('<text');
-  if (hasText) assertFontsCover(fonts, svg);
-  return new Resvg(svg, {
-    fitTo: { mode: 'width', value: width },
-    font: { fontFiles: hasText ? fonts.files : [], loadSystemFonts: false },
-    logLevel: 'off',
-  }).render();
-}
-
-/** An SVG as a PNG `width` pixels wide. */
-export function rasterise(svg: string, width: number, fonts?: FontSet): Buffer {
-  return rasterImage(svg, width, fonts).asPng();
-}
-
 /** The code as PNG or SVG, ready to send. */
-export function renderQr(url: string, options: QrOptions, caption?: Caption): { contentType: string; body: Buffer } {
+export async function renderQr(url: string, options: QrOptions, caption?: Caption): Promise<{ contentType: string; body: Buffer }> {
   const svg = qrSvg(url, options, caption);
   if (options.format === 'svg') return { contentType: 'image/svg+xml; charset=utf-8', body: Buffer.from(svg) };
-  return { contentType: 'image/png', body: rasterise(svg, options.size) };
+  return { contentType: 'image/png', body: await rasterise(svg, options.size) };
 }

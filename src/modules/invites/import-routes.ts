@@ -1,0 +1,43 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { Deps } from '../../deps.ts';
+import { AppError } from '../../errors.ts';
+import { WorkspaceParams } from '../../http/schemas.ts';
+import type { AppInstance } from '../../http/types.ts';
+import { BatchView } from './batch-schema.ts';
+import { IMPORT_MAX_BYTES, IMPORT_MAX_ROWS, importInvites } from './import.ts';
+
+const CsvBody = Type.Unsafe<Buffer>({
+  content: {
+    'text/csv': {
+      // No type: the body reaches validation as the uploaded bytes; importInvites reads them.
+      schema: { format: 'binary', description: 'A UTF-8 CSV with the column names on line 1' },
+    },
+  },
+});
+
+export async function inviteImportRoutes(app: AppInstance, deps: Deps): Promise<void> {
+  await app.register(async (plugin) => {
+    const scope = plugin.withTypeProvider<TypeBoxTypeProvider>();
+    // Only this route reads CSV, and as bytes: the importer itself checks the encoding.
+    scope.addContentTypeParser('text/csv', { parseAs: 'buffer', bodyLimit: IMPORT_MAX_BYTES }, (_request, body, done) => done(null, body));
+    scope.post(
+      '/workspaces/:workspaceId/invites/import',
+      {
+        config: { access: 'invites:manage' },
+        schema: {
+          tags: ['Invite codes'],
+          summary: 'Import invite codes from a CSV file, all or nothing',
+          description: `Send the file as the body with Content-Type text/csv (UTF-8, comma-separated, up to ${IMPORT_MAX_BYTES / 1024 / 1024} MiB and ${IMPORT_MAX_ROWS.toLocaleString('en')} rows). Columns by the export's English or Chinese headers: code (required; the workspace's format with a valid check character), owner ID (required), owner type (member or user; default user), owner name, purpose (default referral), campaign ID, routing (agent:NAME or queue:NAME), tags (key=value; …), max uses (default 1; unlimited), expires at (blank: never), link suffix; other columns are ignored. Any problem — a bad cell, a code twice in the file or already in the workspace, an unknown member or campaign, a suffix in use — refuses the whole file with 422 invalid_csv and rowErrors [{ line, column, message }]; nothing is written. Otherwise every code is created as one import batch (origin import) with one invite.batch_completed event; 201 with the batch.`,
+          params: WorkspaceParams,
+          body: CsvBody,
+          response: { 201: BatchView },
+        },
+      },
+      async (request, reply) => {
+        if (!Buffer.isBuffer(request.body)) throw new AppError('unsupported_media_type', 'Send the CSV file itself as the body, with Content-Type text/csv');
+        return reply.status(201).send(await importInvites(deps, request.actor, request.params.workspaceId, request.body));
+      },
+    );
+  });
+}

@@ -1,0 +1,232 @@
+import { Type } from 'typebox';
+import type { Deps } from '../../deps.ts';
+import { decodeCursor, PageOf, pageLimit, toPage } from '../../http/pagination.ts';
+import { NoContent, WorkspaceAnd, WorkspaceParams } from '../../http/schemas.ts';
+import type { AppInstance } from '../../http/types.ts';
+import { createRedeemLimits } from './abuse-limits.ts';
+import { createCampaign, deleteCampaign, getCampaign, listCampaigns, presentCampaign, updateCampaign } from './campaigns.ts';
+import { createGuessingLimits } from './guessing.ts';
+import { redeemInvite } from './redeem.ts';
+import { inviteFilterOf } from './repository.ts';
+import {
+  CAMPAIGN_STATUSES,
+  CampaignChanges,
+  CampaignView,
+  ExtendInvite,
+  InviteQuery,
+  InviteSettings,
+  InviteView,
+  NewCampaign,
+  NewInvite,
+  Redeem,
+  Redemption,
+  RevokeInvite,
+} from './schema.ts';
+import { createInvite, extendInvite, getInvite, listInvites, presentInvite, revokeInvite } from './service.ts';
+import { getInviteSettings, putInviteSettings } from './settings.ts';
+
+const tags = ['Invite codes'];
+const InviteParams = WorkspaceAnd('inviteId');
+const CampaignParams = WorkspaceAnd('campaignId');
+const CampaignQuery = Type.Object(
+  {
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+    cursor: Type.Optional(Type.String({ maxLength: 200 })),
+    status: Type.Optional(Type.Enum(CAMPAIGN_STATUSES)),
+  },
+  { additionalProperties: false },
+);
+
+export async function inviteRoutes(app: AppInstance, deps: Deps): Promise<void> {
+  const guessing = createGuessingLimits(deps.limiter);
+  const redeemLimits = createRedeemLimits(deps);
+
+  app.get(
+    '/workspaces/:workspaceId/invites',
+    {
+      config: { access: 'invites:read' },
+      schema: {
+        tags,
+        summary: 'List invite codes, newest first',
+        description: 'Filter by state (active, expired, exhausted, revoked, archived), owner (ownerMemberId, or ownerUserId: your user id), purpose, campaignId and batchId. GET …/invites/export takes the same filters.',
+        params: WorkspaceParams,
+        querystring: InviteQuery,
+        response: { 200: PageOf(InviteView) },
+      },
+    },
+    async (request) => {
+      const { query } = request;
+      const limit = pageLimit(query);
+      const rows = await listInvites(deps, request.params.workspaceId, { ...inviteFilterOf(query), before: decodeCursor(query.cursor), limit: limit + 1 });
+      const now = deps.clock.now();
+      return toPage(rows, limit, (row) => presentInvite(row, now));
+    },
+  );
+
+  app.post(
+    '/workspaces/:workspaceId/invites',
+    {
+      config: { access: 'invites:manage', idempotent: true },
+      schema: {
+        tags,
+        summary: 'Create an invite code for an owner',
+        description:
+          "The code is random from the workspace's alphabet with a check character. Validity 72h (default), 180d, permanent or custom (expiresAt); maxUses 1 (default), N or null (unlimited). Counts against the owner's daily quota (the plan's inviteCodesPerOwnerPerDay, UTC days): over it, 429 invite_quota_exceeded.",
+        params: WorkspaceParams,
+        body: NewInvite,
+        response: { 201: InviteView },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await createInvite(deps, request.actor, request.params.workspaceId, request.body)),
+  );
+
+  app.post(
+    '/workspaces/:workspaceId/invites/redeem',
+    {
+      config: { access: 'invites:redeem', idempotent: true },
+      schema: {
+        tags,
+        summary: 'Redeem an invite code for a user',
+        description:
+          'Atomic and idempotent: the same redeemer redeeming the same code again gets the first redemption back (replayed: true), and an Idempotency-Key replays the whole first response. Never more successful redemptions than maxUses. Refusals: 422 invite_code_mistyped (did you mistype?), 404 invite_code_unknown / invite_code_other_workspace, 410 invite_expired / invite_revoked, 409 invite_exhausted, 403 invite_campaign_not_running, 409 invite_campaign_limit_reached, 422 invite_self_referral / invite_referral_cycle, 409 invite_already_referred, 429 locked_out after too many mistyped or unknown codes, 429 rate_limited over the per-address or per-device limit, 429 invite_redemptions_held while the workspace blocks on an abuse alert. Pass client { ip, userAgent } as your front end received them: limits, network alerts and bot detection are about the redeemer, not your server.',
+        params: WorkspaceParams,
+        body: Redeem,
+        response: { 200: Redemption },
+      },
+    },
+    async (request) => {
+      const { workspaceId } = request.params;
+      const { body } = request;
+      const ip = body.client?.ip ?? request.ip;
+      const watch = await redeemLimits.admit(workspaceId, { ip, userAgent: body.client?.userAgent ?? null, device: body.device ?? null });
+      return redeemInvite(deps, guessing, { workspaceId, body, ip, watch });
+    },
+  );
+
+  app.get(
+    '/workspaces/:workspaceId/invites/:inviteId',
+    { config: { access: 'invites:read' }, schema: { tags, summary: 'An invite code with its state and uses', params: InviteParams, response: { 200: InviteView } } },
+    async (request) => getInvite(deps, request.params.workspaceId, request.params.inviteId),
+  );
+
+  app.post(
+    '/workspaces/:workspaceId/invites/:inviteId/extend',
+    {
+      config: { access: 'invites:manage' },
+      schema: {
+        tags,
+        summary: "Move an invite code's expiry later",
+        description: 'The new expiry counts from now (72h, 180d), is a later custom expiresAt, or permanent. An expired code becomes active again; exhausted, revoked and archived codes cannot be extended. Audited; records invite.extended.',
+        params: InviteParams,
+        body: ExtendInvite,
+        response: { 200: InviteView },
+      },
+    },
+    async (request) => extendInvite(deps, request.actor, request.params.workspaceId, request.params.inviteId, request.body),
+  );
+
+  app.post(
+    '/workspaces/:workspaceId/invites/:inviteId/revoke',
+    {
+      config: { access: 'invites:manage' },
+      schema: {
+        tags,
+        summary: 'Revoke an invite code for good',
+        description: 'Redeeming it is refused from now on (410 invite_revoked). Revoking a revoked code changes nothing. Audited; records invite.revoked. The body may be omitted.',
+        params: InviteParams,
+        body: RevokeInvite,
+        response: { 200: InviteView },
+      },
+      // An empty body means no reason.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
+    },
+    async (request) => revokeInvite(deps, request.actor, request.params.workspaceId, request.params.inviteId, request.body),
+  );
+
+  app.get(
+    '/workspaces/:workspaceId/invite-settings',
+    { config: { access: 'invites:read' }, schema: { tags, summary: "The workspace's invite code format and lifecycle settings", params: WorkspaceParams, response: { 200: InviteSettings } } },
+    async (request) => getInviteSettings(deps.db.kysely, request.params.workspaceId),
+  );
+
+  app.put(
+    '/workspaces/:workspaceId/invite-settings',
+    {
+      config: { access: 'invites:manage' },
+      schema: {
+        tags,
+        summary: "Replace the workspace's invite code settings",
+        description: 'All fields are required. A new format applies to codes created afterwards; issued codes keep working. An alphabet with ambiguous or repeated characters, fewer than 16 characters, or a size without a check-character construction is refused with 422 invite_alphabet_invalid.',
+        params: WorkspaceParams,
+        body: InviteSettings,
+        response: { 200: InviteSettings },
+      },
+    },
+    async (request) => putInviteSettings(deps, request.actor, request.params.workspaceId, request.body),
+  );
+
+  app.get(
+    '/workspaces/:workspaceId/invite-campaigns',
+    {
+      config: { access: 'invites:read' },
+      schema: { tags, summary: 'List invite campaigns, newest first', params: WorkspaceParams, querystring: CampaignQuery, response: { 200: PageOf(CampaignView) } },
+    },
+    async (request) => {
+      const limit = pageLimit(request.query);
+      const rows = await listCampaigns(deps, request.params.workspaceId, { status: request.query.status, before: decodeCursor(request.query.cursor), limit: limit + 1 });
+      const now = deps.clock.now();
+      return toPage(rows, limit, (row) => presentCampaign(row, now));
+    },
+  );
+
+  app.post(
+    '/workspaces/:workspaceId/invite-campaigns',
+    {
+      config: { access: 'invites:manage', idempotent: true },
+      schema: {
+        tags,
+        summary: 'Create an invite campaign',
+        description: "Codes of purpose campaign belong to one; they redeem only while it is active and between startsAt and endsAt, and at most perRedeemerLimit times per user across the campaign's codes.",
+        params: WorkspaceParams,
+        body: NewCampaign,
+        response: { 201: CampaignView },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await createCampaign(deps, request.actor, request.params.workspaceId, request.body)),
+  );
+
+  app.get(
+    '/workspaces/:workspaceId/invite-campaigns/:campaignId',
+    { config: { access: 'invites:read' }, schema: { tags, summary: 'An invite campaign', params: CampaignParams, response: { 200: CampaignView } } },
+    async (request) => getCampaign(deps, request.params.workspaceId, request.params.campaignId),
+  );
+
+  app.patch(
+    '/workspaces/:workspaceId/invite-campaigns/:campaignId',
+    {
+      config: { access: 'invites:manage' },
+      schema: { tags, summary: 'Edit, pause, resume or end an invite campaign', description: 'An ended campaign stays ended.', params: CampaignParams, body: CampaignChanges, response: { 200: CampaignView } },
+    },
+    async (request) => updateCampaign(deps, request.actor, request.params.workspaceId, request.params.campaignId, request.body),
+  );
+
+  app.delete(
+    '/workspaces/:workspaceId/invite-campaigns/:campaignId',
+    {
+      config: { access: 'invites:manage' },
+      schema: {
+        tags,
+        summary: 'Delete an invite campaign without codes',
+        description: 'A campaign that codes refer to (archived ones included) is refused with 409 invite_campaign_in_use: end it instead.',
+        params: CampaignParams,
+        response: { 204: NoContent },
+      },
+    },
+    async (request, reply) => {
+      await deleteCampaign(deps, request.actor, request.params.workspaceId, request.params.campaignId);
+      return reply.status(204).send(null);
+    },
+  );
+}
