@@ -25,13 +25,21 @@ function increment(bytes: Buffer): void {
   }
 }
 
-function encode(time: number, random: Buffer): string {
+// The time part changes once a millisecond at most; ids are made several per scan.
+let lastTimeText = '';
+
+function encodeTime(time: number): string {
   let out = '';
   let t = time;
   for (let i = 0; i < 10; i += 1) {
     out = CROCKFORD[t % 32]! + out;
     t = Math.floor(t / 32);
   }
+  return out;
+}
+
+function encode(timeText: string, random: Buffer): string {
+  let out = timeText;
   // 80 random bits as 16 base-32 characters, five bits at a time.
   let bits = 0;
   let value = 0;
@@ -57,7 +65,8 @@ export function newId(now: number = Date.now()): string {
     increment(lastRandom);
   } else {
     lastTime = now;
+    lastTimeText = encodeTime(now);
     randomBytes10().copy(lastRandom);
   }
-  return encode(lastTime, lastRandom);
+  return encode(lastTimeText, lastRandom);
 }

@@ -94,6 +94,38 @@ describe('two service processes on one PostgreSQL and one Redis', { skip }, () =
     }
   });
 
+  test('given a code both processes have served, when one process resets, pauses or caps it, then the other answers accordingly at once', async () => {
+    const otherEmail = `scale-scan-${Date.now()}@example.com`;
+    await runCli(['create-operator', '--email', otherEmail, '--name', 'Scans', '--workspace', 'Scans', '--plan', 'enterprise', '--password', PASSWORD], {
+      ...env,
+      DATA_DIR: cliDir,
+    });
+    const owner = new Client(a.url);
+    assert.equal((await owner.signIn(otherEmail, PASSWORD)).status, 200);
+    const api = `/api/v1/workspaces/${(await owner.get('/api/v1/workspaces')).body.items[0].id}`;
+    const group = await owner.post(`${api}/groups`, { kind: 'hosted', name: 'Scale camp' });
+    const code = await owner.post(`${api}/codes`, { groupId: group.body.id, validityHours: null });
+    assert.equal(code.status, 201, code.text);
+    const path = (url: string) => new URL(url).pathname;
+    const scan = async (via: ServerProcess, url: string) => (await fetch(`${via.url}${path(url)}`)).status;
+    assert.deepEqual([await scan(a, code.body.url), await scan(b, code.body.url)], [200, 200], 'both processes hold the code now');
+
+    const reset = await owner.post(`${api}/codes/${code.body.id}/reset`);
+    assert.equal(reset.status, 200, reset.text);
+    assert.equal(await scan(b, code.body.url), 410, 'the old token is dead on the other process at once');
+    assert.equal(await scan(b, reset.body.url), 200, 'the new token works there at once');
+
+    assert.equal((await owner.patch(`${api}/codes/${code.body.id}`, { status: 'paused' })).status, 200);
+    assert.equal(await scan(b, reset.body.url), 423, 'paused on the other process at once');
+    assert.equal((await owner.patch(`${api}/codes/${code.body.id}`, { status: 'active', scansTotalCap: 10 })).status, 200);
+
+    // Three scans were admitted so far: of 40 spread over both processes, exactly 7 fit under the cap.
+    const statuses = await Promise.all(Array.from({ length: 40 }, (_, i) => scan(i % 2 === 0 ? a : b, reset.body.url)));
+    assert.equal(statuses.filter((s) => s === 200).length, 7, statuses.join(','));
+    assert.equal(statuses.filter((s) => s === 429).length, 33);
+    assert.equal((await owner.get(`${api}/codes/${code.body.id}`)).body.scansTotal, 10);
+  });
+
   test('given a webhook endpoint, when a change happens on one process, then the endpoint receives the event once, signed', async () => {
     // A different account: the first one is locked out by the test above.
     const otherEmail = `scale-hooks-${Date.now()}@example.com`;

@@ -22,6 +22,12 @@ export interface Db {
    * On PostgreSQL the pool already reads beside writers, so it is the same instance.
    */
   reader: Kysely<Database>;
+  /**
+   * On SQLite, the connection under `kysely` itself, for connection settings (checkpoints) and, on
+   * an in-memory database, the scan batches' statements. Run statements on it only while holding
+   * that connection (`kysely.connection()`), so nothing of Kysely's interleaves. Null on PostgreSQL.
+   */
+  sqlite: SQLite.Database | null;
   dialect: Dialect;
   close(): Promise<void>;
 }
@@ -61,13 +67,14 @@ export function openDatabase(config: DatabaseConfig, options: { poolSize?: numbe
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-    if (config.file === ':memory:') return { kysely, reader: kysely, dialect: 'sqlite', close: () => kysely.destroy() };
+    if (config.file === ':memory:') return { kysely, reader: kysely, sqlite, dialect: 'sqlite', close: () => kysely.destroy() };
     const readConnection = new SQLite(config.file);
     readConnection.pragma('busy_timeout = 5000');
     const reader = new Kysely<Database>({ dialect: new SqliteReaderDialect(withStatementCache(readConnection)) });
     return {
       kysely,
       reader,
+      sqlite,
       dialect: 'sqlite',
       close: async () => {
         await reader.destroy();
@@ -85,7 +92,7 @@ export function openDatabase(config: DatabaseConfig, options: { poolSize?: numbe
     } as pg.CustomTypesConfig,
   });
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { kysely, reader: kysely, dialect: 'postgres', close: () => kysely.destroy() };
+  return { kysely, reader: kysely, sqlite: null, dialect: 'postgres', close: () => kysely.destroy() };
 }
 
 /** Runs every pending migration; safe to call from several processes at once (Kysely locks). */

@@ -39,5 +39,10 @@ export function pageOverheadBytes(locale: Locale, title: string): number {
 
 /** Sends a member page; the status tells crawlers and monitors what a person reads on it. */
 export function sendPage(reply: FastifyReply, status: number, options: PageOptions): FastifyReply {
-  return reply.status(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(page(options));
+  return sendHtml(reply, status, page(options));
+}
+
+/** Sends a page rendered by page(), or its bytes (landing-page.ts keeps those). */
+export function sendHtml(reply: FastifyReply, status: number, document: string | Buffer): FastifyReply {
+  return reply.status(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(document);
 }

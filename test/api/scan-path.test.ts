@@ -157,6 +157,51 @@ for (const dialect of DIALECTS) {
       assert.equal(view.scansToday, 200);
     });
 
+    test('given a total cap of 5, when 40 scans arrive at once, then exactly 5 are admitted, the rest get 429, and the counters say 5', async () => {
+      const capped = await code({ scansTotalCap: 5, validityHours: null });
+      const token = tokenOf(capped.url);
+      const responses = await Promise.all(Array.from({ length: 40 }, () => scanner().get(`/j/${token}`)));
+      assert.equal(responses.filter((r) => r.status === 200).length, 5);
+      assert.equal(responses.filter((r) => r.status === 429).length, 35, [...new Set(responses.map((r) => r.status))].join(','));
+      const outcomes = (await scans(capped.id)).map((s) => s.outcome);
+      assert.equal(outcomes.filter((o) => o === 'ok').length, 5);
+      assert.equal(outcomes.filter((o) => o === 'total_cap').length, 35);
+      assert.equal((await owner.client.get(`${api}/codes/${capped.id}`)).body.scansTotal, 5);
+    });
+
+    test('given a code this process has served, when it or its group changes behind the service (as another process would), then the very next scan sees it', async () => {
+      const cached = await code({ validityHours: null });
+      const token = tokenOf(cached.url);
+      const db = server.deps.db.kysely;
+      assertPage(await scanner().get(`/j/${token}`), 200, null, 'served once');
+      await db.updateTable('codes').set({ status: 'paused' }).where('id', '=', cached.id).execute();
+      assertPage(await scanner().get(`/j/${token}`), 423, 'paused', 'paused in the database');
+      await db.updateTable('codes').set({ status: 'active' }).where('id', '=', cached.id).execute();
+      assertPage(await scanner().get(`/j/${token}`), 200, null, 'active again');
+      await db.updateTable('groups').set({ name: 'Renamed camp' }).where('id', '=', cached.groupId).execute();
+      const renamed = await scanner().get(`/j/${token}`);
+      assertPage(renamed, 200, null, 'renamed group');
+      assert.ok(renamed.text.includes('Renamed camp'), 'the page shows the new name');
+      await db.updateTable('groups').set({ capacity: 2, member_count: 2 }).where('id', '=', cached.groupId).execute();
+      assertPage(await scanner().get(`/j/${token}`), 409, 'group_full', 'filled in the database');
+      await db.updateTable('codes').set({ token_issued_at: clock.now() + 60_000 }).where('id', '=', cached.id).execute();
+      assertPage(await scanner().get(`/j/${token}`), 410, 'replaced', 'reissued in the database');
+      assert.deepEqual((await scans(cached.id)).map((s) => s.outcome), ['ok', 'paused', 'ok', 'ok', 'group_full', 'replaced']);
+    });
+
+    test('given a group whose avatar is too large to inline, then the page shows its initial, and once a small avatar replaces it, the next scan shows that', async () => {
+      // Over the page's 30 KB budget by itself.
+      const large = `data:image/png;base64,${Buffer.concat([Buffer.from(PNG_1PX.split(',')[1]!, 'base64'), Buffer.alloc(24_000)]).toString('base64')}`;
+      const pictured = await group({ name: 'Pictured camp', avatar: large });
+      const landing = await code({ groupId: pictured.id });
+      const first = await scanner().get(`/j/${tokenOf(landing.url)}`);
+      assertPage(first, 200, null, 'large avatar');
+      assert.ok(!first.text.includes('<img class="avatar"') && first.text.includes('>P</div>'), 'the initial stands in');
+      assert.equal((await owner.client.patch(`${api}/groups/${pictured.id}`, { avatar: PNG_1PX })).status, 200);
+      const second = await scanner().get(`/j/${tokenOf(landing.url)}`);
+      assert.ok(second.text.includes(`<img class="avatar" src="${PNG_1PX}"`), 'the new avatar at once');
+    });
+
     test('given a scan, then its row and event carry the outcome, tag snapshot, user-agent class and network prefix, never the address', async () => {
       const tagged = await code({ tags: { utm_source: 'weibo', utm_campaign: 'spring', channel: 'poster-A' } });
       await scanner().get(`/j/${tokenOf(tagged.url)}`, { 'user-agent': WECHAT_UA });

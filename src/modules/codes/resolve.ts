@@ -1,7 +1,8 @@
 import type { Deps } from '../../deps.ts';
-import { getGroup } from '../groups/service.ts';
 import type { GroupView } from '../groups/schema.ts';
-import { findCodeRow, type CodeRow } from './repository.ts';
+import { scanCapReached } from './caps.ts';
+import { databaseSource, type CodeSource } from './code-source.ts';
+import type { CodeRow } from './repository.ts';
 import type { CodeTags } from './schema.ts';
 import { codeCrypto } from './tokens.ts';
 
@@ -94,11 +95,12 @@ function present(row: CodeRow): ResolvedCode {
  * `scanCaps` is set: the scan path does, while later steps of a scan that was already admitted
  * (the join flow) must not be refused because that very scan reached the cap.
  */
-export async function lookupToken(deps: Deps, token: string, options: { scanCaps?: boolean } = {}): Promise<Lookup> {
+export async function lookupToken(deps: Deps, token: string, options: { scanCaps?: boolean; source?: CodeSource } = {}): Promise<Lookup> {
   const now = deps.clock.now();
   const decoded = codeCrypto(deps.config).codec.decode(token, now);
   if (!decoded.ok) return { ok: false, reason: decoded.reason === 'expired' ? 'expired' : 'invalid' };
-  const row = await findCodeRow(deps.db.reader, decoded.claims.codeId, now);
+  const source = options.source ?? databaseSource(deps);
+  const row = await source.code(decoded.claims.codeId, now);
   if (!row) return { ok: false, reason: 'not_found' };
   const refuse = (reason: CodeRefusal, group?: GroupView): Lookup => ({ ok: false, reason, row, ...(group ? { group } : {}) });
   if (row.status === 'revoked') return refuse('revoked');
@@ -107,12 +109,12 @@ export async function lookupToken(deps: Deps, token: string, options: { scanCaps
   if (row.active_from !== null && now < row.active_from) return refuse('not_yet_active');
   if (row.active_until !== null && now >= row.active_until) return refuse('ended');
   if (options.scanCaps) {
-    if (row.scans_per_day_cap !== null && (row.scans_today ?? 0) >= row.scans_per_day_cap) return refuse('daily_cap');
-    if (row.scans_total_cap !== null && row.scans_total >= row.scans_total_cap) return refuse('total_cap');
+    const cap = scanCapReached(row, row.scans_today ?? 0, row.scans_total);
+    if (cap) return refuse(cap);
   }
   // A live code admits by its pool, judged when the scanner is routed.
   if (row.group_id === null) return { ok: true, row, group: null, code: present(row) };
-  const group = await getGroup(deps.db.reader, row.workspace_id, row.group_id);
+  const group = await source.group(row.workspace_id, row.group_id);
   if (group.status === 'archived') return refuse('group_archived', group);
   if (group.memberCount >= group.capacity) return refuse('group_full', group);
   return { ok: true, row, group, code: present(row) };

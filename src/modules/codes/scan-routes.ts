@@ -3,20 +3,20 @@ import { Type } from 'typebox';
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
 import type { AppInstance } from '../../http/types.ts';
-import { sendPage } from '../../pages/layout.ts';
+import { sendHtml, sendPage } from '../../pages/layout.ts';
 import { landingBody, passwordBody, passwordTitle, refusalText, type LandingGroup, type ScanPageProblem } from '../../pages/landing.ts';
+import { landingPage } from '../../pages/landing-page.ts';
 import { allowLocateScript, linkLandingBody, locatingBody } from '../../pages/live-landing.ts';
 import { pickLocale, type Locale } from '../../pages/locale.ts';
 import { routeScan } from '../live-codes/admission.ts';
 import { payloadQrDataUrl } from '../live-codes/payload-qr.ts';
 import { countEntryScans } from '../live-codes/pool.ts';
 import { positionQuery, readPosition } from '../live-codes/position.ts';
-import { networkPrefix } from '../scans/network.ts';
-import { createScanRecorder, type ScanRecorder } from '../scans/recorder.ts';
 import { classifyUserAgent } from '../scans/user-agent.ts';
 import { verifyPassword } from '../staff/passwords.ts';
-import { hasPasswordPass, passwordPassCookie } from './password-pass.ts';
-import { lookupToken, parseTags, REFUSAL_STATUS, type Lookup } from './resolve.ts';
+import { passwordPassCookie } from './password-pass.ts';
+import { lookupToken, REFUSAL_STATUS, type Lookup } from './resolve.ts';
+import { createScanAdmission, type ScanRequest } from './scan-admission.ts';
 import { codeCrypto } from './tokens.ts';
 
 /** Form bodies on the scan path are one password field: 4 KiB is plenty. */
@@ -57,34 +57,21 @@ function sendLanding(deps: Deps, request: FastifyRequest, reply: FastifyReply, g
   return sendPage(reply, 200, { locale, title: group.name, body: landingBody({ locale, group, checkCode, token, joinQuery }) });
 }
 
+/** What the scan path keeps of a request. */
+function scanRequest(request: FastifyRequest, token: string): ScanRequest {
+  return { token, userAgent: request.headers['user-agent'], ip: request.ip, cookie: request.headers.cookie };
+}
+
 /**
  * The public scan path, outside /api/v1: GET /j/<token> (the URL in every printed QR) and
  * POST /j/<token> (the access-password form). The token is opened before any database read;
  * every scan of a token that decoded is recorded through the group-commit recorder before the
- * page goes out. Returns the recorder; it is drained when the app closes.
+ * page goes out (scan-admission.ts); its queue is drained when the app closes.
  */
-export async function scanPageRoutes(app: AppInstance, deps: Deps, options: { recorder?: ScanRecorder } = {}): Promise<ScanRecorder> {
-  const recorder = options.recorder ?? createScanRecorder(deps);
-  app.addHook('onClose', async () => recorder.close());
+export async function scanPageRoutes(app: AppInstance, deps: Deps): Promise<void> {
+  const admission = createScanAdmission(deps);
+  app.addHook('onClose', async () => admission.close());
   const passwordLimiter = deps.limiter('code-password', PASSWORD_ATTEMPTS, 'locked_out');
-
-  /** `routed`: where a live code sent the scanner (its pool entry, and the group if it is one). */
-  async function recordScan(request: FastifyRequest, found: Lookup, outcome: string, routed: { entryId: string; groupId: string | null } | null = null): Promise<void> {
-    const row = found.row;
-    if (!row) return; // nothing to attribute: the token did not lead to a code
-    await recorder.record({
-      workspaceId: row.workspace_id,
-      codeId: row.id,
-      groupId: routed ? routed.groupId : row.group_id,
-      entryId: routed?.entryId ?? null,
-      outcome,
-      admitted: found.ok,
-      tags: parseTags(row.tags),
-      ua: classifyUserAgent(request.headers['user-agent']),
-      network: networkPrefix(request.ip),
-      at: deps.clock.now(),
-    });
-  }
 
   /**
    * A live code: routes the scanner (user agent app, and position from ?lat=&lon= for nearest
@@ -104,11 +91,11 @@ export async function scanPageRoutes(app: AppInstance, deps: Deps, options: { re
       return sendPage(reply, 200, { locale, title: found.code.name, body: locatingBody(locale, found.code.name, token) });
     }
     if (target.kind === 'refused') {
-      if (step === 'scan') await recordScan(request, { ok: false, reason: target.reason, row: found.row }, target.reason);
+      if (step === 'scan') await admission.record(scanRequest(request, token), { ok: false, reason: target.reason, row: found.row }, target.reason);
       return sendProblemPage(request, reply, REFUSAL_STATUS[target.reason], target.reason);
     }
     const entryId = target.kind === 'new_group' ? null : target.entryId;
-    if (step === 'scan') await recordScan(request, found, 'ok', entryId ? { entryId, groupId: target.kind === 'group' ? target.group.id : null } : null);
+    if (step === 'scan') await admission.record(scanRequest(request, token), found, 'ok', entryId ? { entryId, groupId: target.kind === 'group' ? target.group.id : null } : null);
     else if (target.kind === 'link') await deps.db.kysely.transaction().execute((tx) => countEntryScans(tx, new Map([[target.entryId, 1]]), deps.clock.now()));
     if (target.kind !== 'link') return sendLanding(deps, request, reply, target.group, token, positionQuery(position));
     const checkCode = codeCrypto(deps.config).checkCode(token) ?? '';
@@ -142,20 +129,15 @@ export async function scanPageRoutes(app: AppInstance, deps: Deps, options: { re
         { config: { access: 'public' }, schema: { hide: true, params: TokenParams } },
         async (request, reply) => {
           const { token } = request.params as { token: string };
-          const found = await lookupToken(deps, token, { scanCaps: true });
-          if (!found.ok) {
-            await recordScan(request, found, found.reason);
-            return sendRefusal(request, reply, found);
-          }
-          const passed = !found.code.passwordRequired || hasPasswordPass(deps.config, token, request.headers.cookie, deps.clock.now());
+          const { found, passed } = await admission.scan(scanRequest(request, token));
+          if (!found.ok) return sendRefusal(request, reply, found);
           if (!passed) {
-            await recordScan(request, found, 'password_required');
             const locale = localeOf(request);
             return sendPage(reply, 200, { locale, title: passwordTitle(locale), body: passwordBody(locale, token, false) });
           }
           if (found.group === null) return sendLiveCode(request, reply, found, token, 'scan');
-          await recordScan(request, found, 'ok');
-          return sendLanding(deps, request, reply, found.group, token);
+          const checkCode = codeCrypto(deps.config).checkCode(token) ?? '';
+          return sendHtml(reply, 200, landingPage(localeOf(request), found.group, token, checkCode));
         },
       );
 
@@ -188,5 +170,4 @@ export async function scanPageRoutes(app: AppInstance, deps: Deps, options: { re
     },
     { prefix: '/j' },
   );
-  return recorder;
 }

@@ -9,6 +9,7 @@ import { recordChange } from '../audit/record.ts';
 import { applyBlastRadius } from '../members/blast-radius.ts';
 import { hashPassword } from '../staff/passwords.ts';
 import { getWorkspaceLimits } from '../workspaces/service.ts';
+import { scanCapReached } from './caps.ts';
 import { findCodeRow, findWorkspaceCode, listCodeRows, type CodeRow } from './repository.ts';
 import { parseTags } from './resolve.ts';
 import {
@@ -36,9 +37,8 @@ function stateOf(row: CodeRow, now: number): CodeView['state'] {
   if (row.expires_at !== null && now >= row.expires_at) return 'expired';
   if (row.active_from !== null && now < row.active_from) return 'not_yet_active';
   if (row.active_until !== null && now >= row.active_until) return 'ended';
-  if (row.scans_per_day_cap !== null && (row.scans_today ?? 0) >= row.scans_per_day_cap) return 'daily_cap_reached';
-  if (row.scans_total_cap !== null && row.scans_total >= row.scans_total_cap) return 'total_cap_reached';
-  return 'active';
+  const cap = scanCapReached(row, row.scans_today ?? 0, row.scans_total);
+  return cap ? `${cap}_reached` : 'active';
 }
 
 export function presentCode(deps: Deps, row: CodeRow): CodeView {

@@ -118,6 +118,11 @@ function unpackClaims(packed: Buffer): TokenClaims {
   };
 }
 
+/** A token stops opening at its expires-at. */
+export function isExpired(claims: TokenClaims, now: number): boolean {
+  return claims.expiresAt !== null && now >= claims.expiresAt;
+}
+
 /** The token's bytes when it is well formed (right length, alphabet and version), else null. */
 function parse(token: string): Buffer | null {
   if (typeof token !== 'string' || !TOKEN_PATTERN.test(token)) return null;
@@ -166,8 +171,7 @@ export function createTokenCodec(keyRing: SecretKey[]): TokenCodec {
         return { ok: false, reason: 'forged' };
       }
       const claims = unpackClaims(plaintext);
-      if (claims.expiresAt !== null && now >= claims.expiresAt) return { ok: false, reason: 'expired' };
-      return { ok: true, claims };
+      return isExpired(claims, now) ? { ok: false, reason: 'expired' } : { ok: true, claims };
     },
 
     keyIdOf(token) {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DIALECTS } from '../../../test/harness/env.ts';
+import { BACKSTOP_CHECKPOINT_PAGES } from '../../db/checkpointer.ts';
 import { openHarness, type Harness } from '../../../test/harness/deps.ts';
 import { SYSTEM_ACTOR } from '../audit/actor.ts';
 import { createCode } from '../codes/service.ts';
@@ -55,6 +56,31 @@ for (const dialect of DIALECTS) {
       assert.equal((await count('events')) - eventsBefore, 50);
       await recorder.close();
     });
+
+    it('given a check that finds some scans judged on outdated state, then only the others are written and those answer stale', async () => {
+      let checked = 0;
+      const recorder = createScanRecorder<{ fresh: boolean }>(h.deps, {
+        check: async (_db, scans) => ({ stands: scans.map((s) => s.snapshot?.fresh ?? true), committed: () => void (checked += scans.length) }),
+      });
+      const scansBefore = await count('scans');
+      const results = await Promise.all([true, false, true, false].map((fresh) => recorder.record({ ...scan(), snapshot: { fresh } })));
+      assert.deepEqual(results, ['recorded', 'stale', 'recorded', 'stale']);
+      assert.equal((await count('scans')) - scansBefore, 2);
+      assert.equal(checked, 4, 'committed() saw the batch');
+      await recorder.close();
+    });
+
+    if (dialect === 'sqlite') {
+      it('given the recorder writing batches on its own connection, then the service connection keeps synchronous FULL and checkpoints only as a backstop until the recorder closes', async () => {
+        const sqlite = h.deps.db.sqlite!;
+        const recorder = createScanRecorder(h.deps);
+        await recorder.record(scan());
+        assert.equal(sqlite.pragma('synchronous', { simple: true }), 2);
+        assert.equal(sqlite.pragma('wal_autocheckpoint', { simple: true }), BACKSTOP_CHECKPOINT_PAGES, 'the worker checkpoints; the writer only as a backstop');
+        await recorder.close();
+        assert.equal(sqlite.pragma('wal_autocheckpoint', { simple: true }), 1000);
+      });
+    }
 
     it('given a batch that cannot be written, then every scan in it is rejected and none of it is kept', async () => {
       const recorder = createScanRecorder(h.deps, { maxWaitMs: 5 });

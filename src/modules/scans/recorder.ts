@@ -1,12 +1,16 @@
-import { CompiledQuery, type Insertable, type Transaction } from 'kysely';
-import type { Database, Dialect } from '../../db/index.ts';
+import { performance } from 'node:perf_hooks';
+import SQLite from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { BACKSTOP_CHECKPOINT_PAGES, startCheckpointer } from '../../db/checkpointer.ts';
+import type { Database, Db } from '../../db/index.ts';
+import { createWalSync } from '../../db/wal-sync.ts';
 import type { Deps } from '../../deps.ts';
 import { newId } from '../../ids.ts';
 import { utcDay } from '../codes/tokens.ts';
 import { countEntryScans } from '../live-codes/pool.ts';
 import type { UserAgentClass } from './user-agent.ts';
 
-export interface ScanRecord {
+export interface ScanRecord<S = unknown> {
   workspaceId: string;
   codeId: string;
   /** The join code's group, or the group a live code routed the scanner to (null: none, or a link entry). */
@@ -21,163 +25,378 @@ export interface ScanRecord {
   ua: UserAgentClass;
   network: string;
   at: number;
+  /** What the scan was judged on, for the recorder's BatchCheck; absent = stands as judged. */
+  snapshot?: S;
 }
 
-export interface ScanRecorder {
-  /** Resolves once the scan (row, code.scanned event, counters) is committed; rejects if its batch failed. */
-  record(scan: ScanRecord): Promise<void>;
+/** recorded: committed. stale: the batch's check found it judged on outdated state; nothing was written. */
+export type RecordResult = 'recorded' | 'stale';
+
+/**
+ * Where a batch's transaction runs: on PostgreSQL a Kysely transaction; on SQLite the recorder's
+ * own connection, in a transaction that holds the database's write lock from its start (`tx` is
+ * a Kysely on that connection, for the batch's less frequent writes).
+ */
+export type BatchDb =
+  | { dialect: 'postgres'; tx: Kysely<Database> }
+  /** `own`: only scan batches write on this connection (not so for an in-memory database). */
+  | { dialect: 'sqlite'; tx: Kysely<Database>; connection: SQLite.Database; own: boolean };
+
+/**
+ * Runs inside each batch's transaction before anything is written, and says per scan whether it
+ * still stands as judged. Those that do not are left out of the batch and answered 'stale', so the
+ * caller judges them again; `committed` runs once the batch is committed.
+ */
+export type BatchCheck<S> = (db: BatchDb, scans: readonly ScanRecord<S>[]) => Promise<{ stands: boolean[]; committed?: () => void }>;
+
+export interface ScanRecorder<S = unknown> {
+  /** Resolves once the scan (row, code.scanned event, counters) is committed, or was found stale; rejects if its batch failed. */
+  record(scan: ScanRecord<S>): Promise<RecordResult>;
   /** Writes whatever is waiting now and resolves when everything queued so far is on disk. */
   flush(): Promise<void>;
   /** Drains the queue; later records are written one batch each. Call on shutdown. */
   close(): Promise<void>;
 }
 
-interface Waiting {
-  scan: ScanRecord;
-  resolve: () => void;
+interface Waiting<S> {
+  scan: ScanRecord<S>;
+  resolve: (result: RecordResult) => void;
   reject: (error: unknown) => void;
 }
 
-export interface RecorderOptions {
-  /** Flush as soon as this many scans wait. */
+export interface RecorderOptions<S> {
+  /** A batch holds at most this many scans. */
   maxBatch?: number;
-  /** Otherwise flush this long after the first scan of a batch arrived. */
+  /** Start a batch this long after its first scan arrived; 0 (the default): once the event loop has taken in what arrived with it. */
   maxWaitMs?: number;
+  /** Batches written and syncing at once (their commits still run one after another). */
+  maxInFlight?: number;
+  /** A batch is written beside one still syncing only once that one has waited this long. */
+  overlapAfterMs?: number;
+  check?: BatchCheck<S>;
+}
+
+interface BatchRows {
+  scans: {
+    id: string;
+    workspace_id: string;
+    code_id: string;
+    scanned_at: number;
+    outcome: string;
+    tags: string;
+    ua_app: string;
+    ua_os: string;
+    ua_device: string;
+    bot: number;
+    network: string;
+    entry_id: string | null;
+  }[];
+  events: { id: string; workspace_id: string; type: string; payload: string; created_at: number; dispatched_at: null }[];
+  /** Admitted scans per code and UTC day, sorted: two processes' batches lock counter rows in the same order (no deadlock). */
+  days: { codeId: string; day: string; n: number }[];
+  /** Admitted scans per code, sorted likewise. */
+  totals: { codeId: string; n: number }[];
+  /** Live codes: admitted scans per pool entry. */
+  entries: Map<string, number>;
+  now: number;
+}
+
+// Scans of one code share their tags object; its JSON is made once.
+const tagsJson = new WeakMap<object, string>();
+function jsonOfTags(tags: Record<string, unknown>): string {
+  let json = tagsJson.get(tags);
+  if (json === undefined) tagsJson.set(tags, (json = JSON.stringify(tags)));
+  return json;
 }
 
 /**
- * Group commit for scans. Each request enqueues its scan and waits; one transaction writes the
- * whole batch — the scans rows, one code.scanned outbox event per scan, and the counter increments
- * (code_scan_days for the daily cap, codes.scans_total, the scans of live-code entries) — and only
- * then are the waiting requests answered. So an acknowledged scan is on disk, while the database
- * sees one commit (one fsync) per batch instead of one per scan. Batches are written one after
- * another: scans arriving while a batch commits form the next one.
- *
- * Caps are judged against the committed counters before a scan is enqueued, so scans that are in
- * flight together may pass the cap by up to the number in flight (per process): the cap is
- * approximate within a batch, exact across batches.
+ * The code.scanned payload: { codeId, groupId, entryId (live codes), outcome, tags, ua: { app, os },
+ * at }. Built from pieces because every scan makes one and the scans of a batch share all but the
+ * time and agent.
  */
-/**
- * Inserts a batch. PostgreSQL takes one multi-row statement (one round trip). On SQLite, where a
- * statement costs no round trip, building and preparing a 100-row statement of a new size for each
- * batch cost far more than running it: there, one single-row statement compiled once runs per row.
- */
-async function insertRows<T extends 'scans' | 'events'>(tx: Transaction<Database>, dialect: Dialect, table: T, rows: Insertable<Database[T]>[]): Promise<void> {
-  const first = rows[0];
-  if (!first) return;
-  if (dialect === 'postgres') {
-    await tx.insertInto(table).values(rows as never).execute();
-    return;
-  }
-  const { sql } = tx.insertInto(table).values(first as never).compile();
-  const columns = Object.keys(first) as (keyof typeof first)[];
-  for (const row of rows) await tx.executeQuery(CompiledQuery.raw(sql, columns.map((column) => row[column])));
-}
-
-export function createScanRecorder(deps: Deps, options: RecorderOptions = {}): ScanRecorder {
-  const maxBatch = options.maxBatch ?? 100;
-  const maxWaitMs = options.maxWaitMs ?? 3;
-  let queue: Waiting[] = [];
-  let timer: NodeJS.Timeout | null = null;
-  let writing: Promise<void> | null = null;
-  let closed = false;
-
-  async function write(batch: Waiting[]): Promise<void> {
-    const scans = batch.map((w) => w.scan);
-    const now = deps.clock.now();
-    const days = new Map<string, { codeId: string; day: string; n: number }>();
-    const totals = new Map<string, number>();
-    const entries = new Map<string, number>();
-    for (const scan of scans) {
-      if (!scan.admitted) continue;
-      if (scan.entryId) entries.set(scan.entryId, (entries.get(scan.entryId) ?? 0) + 1);
-      const day = utcDay(scan.at);
-      const key = `${scan.codeId}|${day}`;
-      const entry = days.get(key) ?? { codeId: scan.codeId, day, n: 0 };
-      entry.n += 1;
-      days.set(key, entry);
-      totals.set(scan.codeId, (totals.get(scan.codeId) ?? 0) + 1);
+function scannedPayloads(): (scan: ScanRecord<unknown>) => string {
+  const heads = new Map<string, string>();
+  let lastAt = NaN;
+  let lastIso = '';
+  return (s) => {
+    const key = `${s.codeId} ${s.groupId} ${s.entryId} ${s.outcome}`;
+    let head = heads.get(key);
+    if (head === undefined) {
+      head = JSON.stringify({ codeId: s.codeId, groupId: s.groupId, ...(s.entryId ? { entryId: s.entryId } : {}), outcome: s.outcome }).slice(0, -1);
+      heads.set(key, head);
     }
-    const scanRows = scans.map((s) => ({
+    if (s.at !== lastAt) lastIso = new Date((lastAt = s.at)).toISOString();
+    return `${head},"tags":${jsonOfTags(s.tags)},"ua":${JSON.stringify({ app: s.ua.app, os: s.ua.os })},"at":"${lastIso}"}`;
+  };
+}
+
+function batchRows(scans: readonly ScanRecord<unknown>[], now: number): BatchRows {
+  const days = new Map<string, { codeId: string; day: string; n: number }>();
+  const totals = new Map<string, { codeId: string; n: number }>();
+  const entries = new Map<string, number>();
+  for (const scan of scans) {
+    if (!scan.admitted) continue;
+    if (scan.entryId) entries.set(scan.entryId, (entries.get(scan.entryId) ?? 0) + 1);
+    const day = utcDay(scan.at);
+    const key = `${scan.codeId}|${day}`;
+    const entry = days.get(key) ?? { codeId: scan.codeId, day, n: 0 };
+    entry.n += 1;
+    days.set(key, entry);
+    const total = totals.get(scan.codeId) ?? { codeId: scan.codeId, n: 0 };
+    total.n += 1;
+    totals.set(scan.codeId, total);
+  }
+  const payload = scannedPayloads();
+  return {
+    scans: scans.map((s) => ({
       id: newId(s.at),
       workspace_id: s.workspaceId,
       code_id: s.codeId,
       scanned_at: s.at,
       outcome: s.outcome,
-      tags: JSON.stringify(s.tags),
+      tags: jsonOfTags(s.tags),
       ua_app: s.ua.app,
       ua_os: s.ua.os,
       ua_device: s.ua.device,
       bot: s.ua.bot ? 1 : 0,
       network: s.network,
       entry_id: s.entryId ?? null,
-    }));
-    const eventRows = scans.map((s) => ({
+    })),
+    events: scans.map((s) => ({
       id: newId(now),
       workspace_id: s.workspaceId,
       type: 'code.scanned',
-      payload: JSON.stringify({ codeId: s.codeId, groupId: s.groupId, ...(s.entryId ? { entryId: s.entryId } : {}), outcome: s.outcome, tags: s.tags, ua: { app: s.ua.app, os: s.ua.os }, at: new Date(s.at).toISOString() }),
+      payload: payload(s),
       created_at: now,
       dispatched_at: null,
-    }));
-    await deps.db.kysely.transaction().execute(async (tx) => {
-      await insertRows(tx, deps.db.dialect, 'scans', scanRows);
-      await insertRows(tx, deps.db.dialect, 'events', eventRows);
-      // Sorted, so two processes' batches lock counter rows in the same order (no deadlock).
-      for (const { codeId, day, n } of [...days.values()].sort((a, b) => (a.codeId + a.day).localeCompare(b.codeId + b.day))) {
-        await tx
-          .insertInto('code_scan_days')
-          .values({ code_id: codeId, day, scans: n })
-          .onConflict((oc) => oc.columns(['code_id', 'day']).doUpdateSet((eb) => ({ scans: eb('code_scan_days.scans', '+', n) })))
-          .execute();
-      }
-      for (const [codeId, n] of [...totals.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-        await tx
-          .updateTable('codes')
-          .set((eb) => ({ scans_total: eb('scans_total', '+', n) }))
-          .where('id', '=', codeId)
-          .execute();
-      }
-      // Live codes: link entries retire at their scan threshold, counted with the scans themselves.
-      if (entries.size > 0) await countEntryScans(tx, entries, now);
-    });
+    })),
+    days: [...days.values()].sort((a, b) => (a.codeId + a.day).localeCompare(b.codeId + b.day)),
+    totals: [...totals.values()].sort((a, b) => a.codeId.localeCompare(b.codeId)),
+    entries,
+    now,
+  };
+}
+
+type BatchWriter = (db: BatchDb, rows: BatchRows) => Promise<void>;
+
+/** PostgreSQL: one multi-row statement per table (one round trip each), then the counters. */
+const postgresWriter: BatchWriter = async ({ tx }, rows) => {
+  if (rows.scans.length > 0) await tx.insertInto('scans').values(rows.scans).execute();
+  if (rows.events.length > 0) await tx.insertInto('events').values(rows.events).execute();
+  for (const { codeId, day, n } of rows.days) {
+    await tx
+      .insertInto('code_scan_days')
+      .values({ code_id: codeId, day, scans: n })
+      .onConflict((oc) => oc.columns(['code_id', 'day']).doUpdateSet((eb) => ({ scans: eb('code_scan_days.scans', '+', n) })))
+      .execute();
+  }
+  for (const { codeId, n } of rows.totals) {
+    await tx
+      .updateTable('codes')
+      .set((eb) => ({ scans_total: eb('scans_total', '+', n) }))
+      .where('id', '=', codeId)
+      .execute();
+  }
+  // Live codes: link entries retire at their scan threshold, counted with the scans themselves.
+  if (rows.entries.size > 0) await countEntryScans(tx, rows.entries, rows.now);
+};
+
+/**
+ * SQLite: a statement costs no round trip, while building and compiling queries per batch cost
+ * more than running them; so single-row statements, prepared once, run synchronously on the
+ * connection the batch's transaction holds.
+ */
+function sqliteWriter(sqlite: SQLite.Database): BatchWriter {
+  const insertScan = sqlite.prepare(
+    'insert into scans (id, workspace_id, code_id, scanned_at, outcome, tags, ua_app, ua_os, ua_device, bot, network, entry_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  const insertEvent = sqlite.prepare('insert into events (id, workspace_id, type, payload, created_at, dispatched_at) values (?, ?, ?, ?, ?, null)');
+  const countDay = sqlite.prepare('insert into code_scan_days (code_id, day, scans) values (?, ?, ?) on conflict (code_id, day) do update set scans = scans + excluded.scans');
+  const countTotal = sqlite.prepare('update codes set scans_total = scans_total + ? where id = ?');
+  return async ({ tx }, rows) => {
+    for (const r of rows.scans) insertScan.run(r.id, r.workspace_id, r.code_id, r.scanned_at, r.outcome, r.tags, r.ua_app, r.ua_os, r.ua_device, r.bot, r.network, r.entry_id);
+    for (const r of rows.events) insertEvent.run(r.id, r.workspace_id, r.type, r.payload, r.created_at);
+    for (const { codeId, day, n } of rows.days) countDay.run(codeId, day, n);
+    for (const { codeId, n } of rows.totals) countTotal.run(n, codeId);
+    if (rows.entries.size > 0) await countEntryScans(tx, rows.entries, rows.now);
+  };
+}
+
+/** A batch's work, inside its transaction. */
+type Work<T> = (db: BatchDb) => Promise<T>;
+
+/** Runs a batch's transaction; `durable` settles once the commit is on disk. */
+interface Committer {
+  writer: BatchWriter;
+  commit<T>(work: Work<T>): Promise<{ result: T; durable: Promise<void> }>;
+  close(): Promise<void>;
+}
+
+/** PostgreSQL syncs at commit (on its side of the socket), so a commit is durable when it returns. */
+function postgresCommitter(db: Db): Committer {
+  return {
+    writer: postgresWriter,
+    async commit(work) {
+      return { result: await db.kysely.transaction().execute((tx) => work({ dialect: 'postgres', tx })), durable: Promise.resolve() };
+    },
+    close: async () => undefined,
+  };
+}
+
+/**
+ * The connection scan batches are written on: synchronous = NORMAL, so its commits write the WAL
+ * without syncing it (the committer syncs it off the event loop), and checkpoints are left to the
+ * worker (checkpointer.ts), with SQLite's own threshold as a backstop.
+ */
+function openBatchConnection(file: string): SQLite.Database {
+  const connection = new SQLite(file, { fileMustExist: true });
+  connection.pragma('busy_timeout = 5000');
+  connection.pragma('foreign_keys = ON');
+  connection.pragma('synchronous = NORMAL');
+  connection.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
+  return connection;
+}
+
+/**
+ * SQLite syncs at commit on the thread that commits, and better-sqlite3 commits on the event loop:
+ * each batch's fsync stalled every request for as long as the disk took. So batches are written
+ * on a connection of their own whose commits do not sync, and the WAL is then synced on libuv's
+ * thread pool (wal-sync.ts); a batch counts as written only once that sync is done — as durable as
+ * synchronous = FULL, which syncs exactly that file at commit. While a batch is written, Kysely's
+ * connection is held, so no transaction of the rest of the service is open beside it and the
+ * batch's `begin immediate` never waits on this process. Checkpoints run on a worker thread.
+ */
+function sqliteCommitter(deps: Deps, file: string): Committer {
+  const { db } = deps;
+  const onDisk = file !== ':memory:';
+  // An in-memory database exists once, on Kysely's connection; nothing there can be made durable.
+  const connection = onDisk ? openBatchConnection(file) : db.sqlite!;
+  const batchKysely = onDisk ? new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) }) : null;
+  const wal = onDisk ? createWalSync(file) : null;
+  const checkpointer = onDisk ? startCheckpointer(db.sqlite!, file, deps.logger) : null;
+  const begin = connection.prepare('begin immediate');
+  const commit = connection.prepare('commit');
+  const rollback = connection.prepare('rollback');
+  return {
+    writer: sqliteWriter(connection),
+    async commit(work) {
+      const result = await db.kysely.connection().execute(async (held) => {
+        begin.run();
+        try {
+          const done = await work({ dialect: 'sqlite', tx: batchKysely ?? held, connection, own: onDisk });
+          commit.run();
+          return done;
+        } catch (error) {
+          if (connection.inTransaction) rollback.run();
+          throw error;
+        }
+      });
+      return { result, durable: wal ? wal.sync() : Promise.resolve() };
+    },
+    async close() {
+      await checkpointer?.stop();
+      await wal?.close();
+      if (onDisk) connection.close();
+    },
+  };
+}
+
+/**
+ * Group commit for scans. Each request enqueues its scan and waits; one transaction writes the
+ * whole batch — the scans rows, one code.scanned outbox event per scan, and the counter increments
+ * (code_scan_days for the daily cap, codes.scans_total, the scans of live-code entries) — and only
+ * once it is on disk are the waiting requests answered. So an acknowledged scan is on disk, while
+ * the database sees one commit (and one sync) per batch instead of one per scan. A batch starts as soon as the event loop
+ * has taken in what arrived together (or after maxWaitMs), and scans arriving while it is written
+ * and synced form the next one, so batches grow with the load. Commits run one after another; when
+ * the disk is slow (a sync outlasting overlapAfterMs) the next batch is written beside the one still
+ * syncing (at most maxInFlight at once), so a scan waits for about one sync rather than the rest of
+ * another one first.
+ *
+ * With a BatchCheck (the scan path's, scan-cache.ts), each scan is checked in the batch's
+ * transaction against the state it was judged on, caps included, so the caps hold exactly. A scan
+ * without a snapshot (a live code's) stands as judged: its caps were judged against the committed
+ * counters before it was enqueued, and scans in flight together may pass a cap by their number.
+ */
+export function createScanRecorder<S = unknown>(deps: Deps, options: RecorderOptions<S> = {}): ScanRecorder<S> {
+  const maxBatch = options.maxBatch ?? 100;
+  const maxWaitMs = options.maxWaitMs ?? 0;
+  const maxInFlight = options.maxInFlight ?? 2;
+  const overlapAfterMs = options.overlapAfterMs ?? 2;
+  const check = options.check;
+  const { db } = deps;
+  const database = deps.config.database;
+  const committer = database.dialect === 'sqlite' ? sqliteCommitter(deps, database.file) : postgresCommitter(db);
+  let queue: Waiting<S>[] = [];
+  let cancelWait: (() => void) | null = null;
+  /** Batches being written or synced. */
+  const inFlight = new Set<Promise<void>>();
+  /** Whether a batch is being committed now, and when the newest one committed. */
+  let committing = false;
+  let lastCommitAt = 0;
+  let closed = false;
+
+  async function write(batch: Waiting<S>[]): Promise<void> {
+    const scans = batch.map((w) => w.scan);
+    committing = true;
+    let committed;
+    try {
+      committed = await committer.commit(async (batchDb) => {
+        const verdict = check ? await check(batchDb, scans) : null;
+        await committer.writer(batchDb, batchRows(verdict ? scans.filter((_, i) => verdict.stands[i]) : scans, deps.clock.now()));
+        return verdict;
+      });
+    } finally {
+      committing = false;
+      lastCommitAt = performance.now();
+    }
+    const { result: checked, durable } = committed;
+    checked?.committed?.();
+    // The next batch may now be written while this one waits for the disk.
+    schedule();
+    await durable;
+    batch.forEach((w, i) => w.resolve(!checked || checked.stands[i] ? 'recorded' : 'stale'));
   }
 
   function schedule(): void {
-    if (writing || queue.length === 0) return;
-    if (queue.length >= maxBatch || closed) {
+    if (cancelWait || queue.length === 0 || committing || inFlight.size >= maxInFlight) return;
+    const full = queue.length >= maxBatch || closed;
+    // Beside a batch still waiting for its sync, only once that wait has lasted overlapAfterMs:
+    // while the disk is quick, scans gather into one batch instead of many small ones.
+    const wait = full ? 0 : Math.max(maxWaitMs, inFlight.size === 0 ? 0 : overlapAfterMs - (performance.now() - lastCommitAt));
+    if (full) {
       startWrite();
-      return;
+    } else if (wait > 0) {
+      const timer = setTimeout(startWrite, wait);
+      cancelWait = () => clearTimeout(timer);
+    } else {
+      const immediate = setImmediate(startWrite);
+      cancelWait = () => clearImmediate(immediate);
     }
-    timer ??= setTimeout(startWrite, maxWaitMs);
   }
 
   function startWrite(): void {
-    if (timer) {
-      clearTimeout(timer);
-      timer = null;
-    }
-    if (writing || queue.length === 0) return;
+    cancelWait?.();
+    cancelWait = null;
+    if (queue.length === 0 || committing || inFlight.size >= maxInFlight) return;
     const batch = queue.slice(0, maxBatch);
     queue = queue.slice(maxBatch);
-    writing = write(batch).then(
-      () => batch.forEach((w) => w.resolve()),
-      (error: unknown) => {
-        deps.logger.error({ err: error, scans: batch.length }, 'could not record a batch of scans');
-        batch.forEach((w) => w.reject(error));
-      },
-    );
+    const writing = write(batch).catch((error: unknown) => {
+      deps.logger.error({ err: error, scans: batch.length }, 'could not record a batch of scans');
+      batch.forEach((w) => w.reject(error));
+    });
+    inFlight.add(writing);
     void writing.finally(() => {
-      writing = null;
-      // What arrived meanwhile goes at once: it has waited for this batch already.
+      inFlight.delete(writing);
+      // What arrived meanwhile goes at once: it has waited for a batch already.
       if (queue.length > 0) startWrite();
     });
   }
 
   async function flush(): Promise<void> {
-    while (writing || queue.length > 0) {
-      if (!writing) startWrite();
-      await writing;
+    while (inFlight.size > 0 || queue.length > 0) {
+      if (queue.length > 0) startWrite();
+      await Promise.all(inFlight);
       // Let the finally() above run and start the next batch.
       await new Promise((resolve) => setImmediate(resolve));
     }
@@ -185,7 +404,7 @@ export function createScanRecorder(deps: Deps, options: RecorderOptions = {}): S
 
   return {
     record(scan) {
-      return new Promise<void>((resolve, reject) => {
+      return new Promise<RecordResult>((resolve, reject) => {
         queue.push({ scan, resolve, reject });
         schedule();
       });
@@ -194,6 +413,7 @@ export function createScanRecorder(deps: Deps, options: RecorderOptions = {}): S
     async close() {
       closed = true;
       await flush();
+      await committer.close();
     },
   };
 }

@@ -69,12 +69,25 @@ function deviceOf(ua: string, os: UserAgentOs): UserAgentDevice {
   return 'unknown';
 }
 
+/** User agents whose class is kept: scans come from a few app and OS versions at a time. */
+export const USER_AGENTS_KEPT = 1000;
+const known = new Map<string, UserAgentClass>();
+
 /**
  * Classifies a User-Agent header. Missing or unrecognisable strings come back as 'unknown' (not as
- * bots: analytics decides what to do with them).
+ * bots: analytics decides what to do with them). The result is shared: do not change it.
  */
 export function classifyUserAgent(ua: string | undefined): UserAgentClass {
   const text = (ua ?? '').slice(0, MAX_USER_AGENT_LENGTH);
+  let result = known.get(text);
+  if (!result) {
+    if (known.size >= USER_AGENTS_KEPT) known.delete(known.keys().next().value!);
+    known.set(text, (result = Object.freeze(classify(text))));
+  }
+  return result;
+}
+
+function classify(text: string): UserAgentClass {
   const os = OSES.find(([, pattern]) => pattern.test(text))?.[0] ?? 'other';
   if (BOT.test(text)) return { app: 'bot', os, device: 'bot', bot: true };
   const app = APPS.find(([, pattern]) => pattern.test(text))?.[0] ?? (/^(?:Mozilla|Opera)\//.test(text) ? 'browser' : 'unknown');
