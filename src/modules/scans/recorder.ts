@@ -3,6 +3,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { BACKSTOP_CHECKPOINT_PAGES, startCheckpointer } from '../../db/checkpointer.ts';
 import type { Database, Db } from '../../db/index.ts';
+import type { ScanTable } from '../../db/schema.ts';
 import { createWalSync } from '../../db/wal-sync.ts';
 import type { Deps } from '../../deps.ts';
 import { newId } from '../../ids.ts';
@@ -77,20 +78,7 @@ export interface RecorderOptions<S> {
 }
 
 interface BatchRows {
-  scans: {
-    id: string;
-    workspace_id: string;
-    code_id: string;
-    scanned_at: number;
-    outcome: string;
-    tags: string;
-    ua_app: string;
-    ua_os: string;
-    ua_device: string;
-    bot: number;
-    network: string;
-    entry_id: string | null;
-  }[];
+  scans: ScanTable[];
   events: { id: string; workspace_id: string; type: string; payload: string; created_at: number; dispatched_at: null }[];
   /** Admitted scans per code and UTC day, sorted: two processes' batches lock counter rows in the same order (no deadlock). */
   days: { codeId: string; day: string; n: number }[];
