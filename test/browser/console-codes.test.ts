@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { ARTIFACTS, HAS_CHROMIUM, screenshot, skipWithoutChromium, startBrowserSession } from '../harness/browser.ts';
+import { ARTIFACTS, collectPageErrors, HAS_CHROMIUM, screenshot, signIn, skipWithoutChromium, startBrowserSession } from '../harness/browser.ts';
 import type { ServerProcess } from '../harness/process.ts';
 
 const OPERATOR = { email: 'codes-op@example.com', password: 'correct horse battery', name: 'Op', workspace: 'Codes demo' };
@@ -36,18 +36,9 @@ test('given a signed-in owner, when they create a hosted group and a code for it
   assert.ok(server && browser);
   const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1360, height: 900 }, acceptDownloads: true });
   const page = await context.newPage();
-  const pageErrors: string[] = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('console', (message) => {
-    if (message.text().includes('Content Security Policy')) pageErrors.push(message.text());
-  });
+  const pageErrors = collectPageErrors(page);
 
-  await page.goto(`${server.url}/console/`);
-  await page.getByTestId('sign-in-email').fill(OPERATOR.email);
-  await page.getByTestId('sign-in-password').fill(OPERATOR.password);
-  await page.getByTestId('sign-in-submit').click();
-  await page.waitForURL(/\/console\/w\/[^/]+\/overview$/);
-  const workspaceId = new URL(page.url()).pathname.split('/')[3]!;
+  const workspaceId = await signIn(page, server.url, OPERATOR);
 
   // Groups: create a hosted group with a value statement; the list shows members against capacity.
   await page.getByTestId('nav-groups').click();

@@ -11,8 +11,8 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import ExcelJS from 'exceljs';
-import type { APIRequestContext, Browser, Page } from 'playwright-core';
-import { ARTIFACTS, HAS_CHROMIUM, screenshot, skipWithoutChromium, startBrowserSession } from '../harness/browser.ts';
+import type { APIRequestContext, Browser } from 'playwright-core';
+import { ARTIFACTS, collectPageErrors, HAS_CHROMIUM, screenshot, signIn, skipWithoutChromium, startBrowserSession } from '../harness/browser.ts';
 import type { ServerProcess } from '../harness/process.ts';
 
 const OPERATOR = { email: 'invites-op@example.com', password: 'correct horse battery', name: 'Op', workspace: 'Invites demo' };
@@ -71,29 +71,15 @@ function sessionApi(request: APIRequestContext, base: string) {
   };
 }
 
-/** Signs the operator in; the workspace's id. */
-async function signIn(page: Page, base: string): Promise<string> {
-  await page.goto(`${base}/console/`);
-  await page.getByTestId('sign-in-email').fill(OPERATOR.email);
-  await page.getByTestId('sign-in-password').fill(OPERATOR.password);
-  await page.getByTestId('sign-in-submit').click();
-  await page.waitForURL(/\/console\/w\/[^/]+\/overview$/);
-  return new URL(page.url()).pathname.split('/')[3]!;
-}
-
 test('given a signed-in owner, when they create invite codes, filter by an "=" owner and export XLSX, then exceljs reads exactly those rows, neutralised; revoke, import, batch, ledger, tree and funnel work', async (t) => {
   if (skipWithoutChromium(t, 'the console invites browser test')) return;
   assert.ok(server && browser);
   const base = server.url;
   const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1440, height: 900 }, acceptDownloads: true });
   const page = await context.newPage();
-  const pageErrors: string[] = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('console', (message) => {
-    if (message.text().includes('Content Security Policy')) pageErrors.push(message.text());
-  });
+  const pageErrors = collectPageErrors(page);
 
-  const workspaceId = await signIn(page, base);
+  const workspaceId = await signIn(page, base, OPERATOR);
   const call = sessionApi(context.request, base);
 
   // Three codes through the create form: two for the "=" owner, one for alice.
@@ -267,9 +253,8 @@ test('given a signed-in owner, when they create a campaign, set its reward rules
   assert.ok(server && browser);
   const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();
-  const pageErrors: string[] = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  await signIn(page, server.url);
+  const pageErrors = collectPageErrors(page);
+  await signIn(page, server.url, OPERATOR);
 
   await page.getByTestId('nav-campaigns').click();
   await page.getByTestId('campaign-create').click();

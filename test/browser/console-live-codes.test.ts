@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import QRCode from 'qrcode';
 import { decodeQrImage } from '../../src/modules/live-codes/qr-image.ts';
-import { ARTIFACTS, HAS_CHROMIUM, screenshot, skipWithoutChromium, startBrowserSession } from '../harness/browser.ts';
+import { ARTIFACTS, collectPageErrors, HAS_CHROMIUM, screenshot, signIn, skipWithoutChromium, startBrowserSession } from '../harness/browser.ts';
 import type { ServerProcess } from '../harness/process.ts';
 
 const OPERATOR = { email: 'live-op@example.com', password: 'correct horse battery', name: 'Op', workspace: 'Live codes demo' };
@@ -42,18 +42,9 @@ test('given a signed-in owner, when they build a live code pool in the console, 
   assert.ok(server && browser);
   const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1440, height: 900 }, acceptDownloads: true });
   const page = await context.newPage();
-  const pageErrors: string[] = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('console', (message) => {
-    if (message.text().includes('Content Security Policy')) pageErrors.push(message.text());
-  });
+  const pageErrors = collectPageErrors(page);
 
-  await page.goto(`${server.url}/console/`);
-  await page.getByTestId('sign-in-email').fill(OPERATOR.email);
-  await page.getByTestId('sign-in-password').fill(OPERATOR.password);
-  await page.getByTestId('sign-in-submit').click();
-  await page.waitForURL(/\/console\/w\/[^/]+\/overview$/);
-  const workspaceId = new URL(page.url()).pathname.split('/')[3]!;
+  const workspaceId = await signIn(page, server.url, OPERATOR);
 
   // A hosted group for the pool.
   await page.getByTestId('nav-groups').click();

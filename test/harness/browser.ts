@@ -49,3 +49,23 @@ export async function screenshot(page: Page, name: string, options: { fullPage?:
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), animations: 'disabled', ...options });
 }
+
+/** Collects uncaught page errors and Content-Security-Policy violations; a test asserts it stays empty. */
+export function collectPageErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.text().includes('Content Security Policy')) errors.push(message.text());
+  });
+  return errors;
+}
+
+/** Signs the operator in through the console's form; the id of the workspace it lands on. */
+export async function signIn(page: Page, baseUrl: string, operator: Operator): Promise<string> {
+  await page.goto(`${baseUrl}/console/`);
+  await page.getByTestId('sign-in-email').fill(operator.email);
+  await page.getByTestId('sign-in-password').fill(operator.password);
+  await page.getByTestId('sign-in-submit').click();
+  await page.waitForURL(/\/console\/w\/[^/]+\/overview$/);
+  return new URL(page.url()).pathname.split('/')[3]!;
+}
