@@ -106,28 +106,36 @@ test('given a signed-in owner, when they build a live code pool in the console, 
   await page.getByTestId(`entry-audience-${imageEntryId}`).filter({ hasText: 'WeChat' }).waitFor();
 
   // A file that is not an image: the server's refusal, in words, and nothing added.
+  // Each dialog's refusal is looked for inside that dialog, and each dialog is gone before the next
+  // opens: a refusal left in a closing dialog must not stand in for the next dialog's.
+  const entryDialog = page.getByRole('dialog').filter({ has: page.getByTestId('entry-submit') });
   await page.getByTestId('entry-add-image').click();
-  await page.getByTestId('entry-image').locator('input[type=file]').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a picture of a QR code') });
-  await page.getByTestId('entry-image-name').filter({ hasText: 'notes.txt' }).waitFor();
-  await page.getByTestId('entry-submit').click();
-  const refusal = page.getByTestId('form-error');
-  await refusal.filter({ hasText: 'The upload is not a PNG or JPEG image. Upload a screenshot or photo of the group QR code' }).waitFor();
+  await entryDialog.getByTestId('entry-image').locator('input[type=file]').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a picture of a QR code') });
+  await entryDialog.getByTestId('entry-image-name').filter({ hasText: 'notes.txt' }).waitFor();
+  await entryDialog.getByTestId('entry-submit').click();
+  const entryRefusal = entryDialog.getByTestId('form-error');
+  await entryRefusal.filter({ hasText: 'The upload is not a PNG or JPEG image. Upload a screenshot or photo of the group QR code' }).waitFor();
   await screenshot(page, 'console-live-code-refusal');
   // The same QR again: a duplicate of the entry above.
-  await page.getByTestId('entry-image').locator('input[type=file]').setInputFiles({ name: 'group-qr-again.png', mimeType: 'image/png', buffer: qrPng });
-  await page.getByTestId('entry-image-preview').waitFor();
-  await page.getByTestId('entry-submit').click();
-  await refusal.filter({ hasText: 'The live code already has this entry' }).waitFor();
-  await page.keyboard.press('Escape');
+  await entryDialog.getByTestId('entry-image').locator('input[type=file]').setInputFiles({ name: 'group-qr-again.png', mimeType: 'image/png', buffer: qrPng });
+  await entryDialog.getByTestId('entry-image-preview').waitFor();
+  await entryDialog.getByTestId('entry-submit').click();
+  await entryRefusal.filter({ hasText: 'The live code already has this entry' }).waitFor();
+  await entryDialog.getByRole('button', { name: 'Cancel' }).click();
+  await entryDialog.waitFor({ state: 'detached' });
   await page.getByTestId('pool-summary').filter({ hasText: '2 of 2 entries usable' }).waitFor();
 
   // Nearest routing needs every entry's location: the server's 422 names why.
+  const rulesDialog = page.getByRole('dialog').filter({ has: page.getByTestId('live-code-submit') });
   await page.getByTestId('live-code-edit-rules').click();
-  await page.getByTestId('live-code-rule-nearest').click();
-  await page.getByTestId('live-code-submit').click();
-  await refusal.filter({ hasText: "The live code's pool rules contradict each other" }).waitFor();
-  assert.match(await refusal.innerText(), /Nearest routing needs the latitude and longitude of every entry; 2 have none/);
-  await page.keyboard.press('Escape');
+  // check() fails unless the radio ends up checked, so the form cannot be sent with the old rule.
+  await rulesDialog.getByTestId('live-code-rule-nearest').check();
+  await rulesDialog.getByTestId('live-code-submit').click();
+  const rulesRefusal = rulesDialog.getByTestId('form-error');
+  await rulesRefusal.filter({ hasText: "The live code's pool rules contradict each other" }).waitFor();
+  assert.match(await rulesRefusal.innerText(), /Nearest routing needs the latitude and longitude of every entry; 2 have none/);
+  await rulesDialog.getByRole('button', { name: 'Cancel' }).click();
+  await rulesDialog.waitFor({ state: 'detached' });
   await page.getByTestId('live-code-rule').filter({ hasText: 'Fill in order' }).waitFor();
 
   // Reorder: the uploaded QR goes first, and the server has the new order.
