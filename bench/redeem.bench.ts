@@ -4,6 +4,7 @@ import path from 'node:path';
 import pg from 'pg';
 import type { BenchContext, BenchEntry } from './lib/context.ts';
 import { describeLoad, load, type LoadResult } from './lib/load.ts';
+import { processCpuMs } from './lib/process-cpu.ts';
 import { Client } from '../test/harness/client.ts';
 import { createTestDatabase } from '../test/harness/database.ts';
 import { startService, type Service } from '../test/harness/process.ts';
@@ -106,11 +107,13 @@ async function race(urls: string[], ws: Workspace, countRows: (inviteIds: string
   return { over, ok, extra: `${RACE_CODES} codes × ${RACE_PER_CODE} concurrent redeemers, max uses ${RACE_MAX_USES}, ${urls.length} process(es): ${ok} redeemed, refused ${JSON.stringify(refusals)}` };
 }
 
-async function sqliteRun(): Promise<{ load: LoadResult; race: Awaited<ReturnType<typeof race>> }> {
+async function sqliteRun(): Promise<{ load: LoadResult; cpuUsPerRedemption: number; race: Awaited<ReturnType<typeof race>> }> {
   const service = await startService(BEHIND_PROXY);
   try {
     const ws = await prepareWorkspace(service, 'bench-redeem@example.com');
+    const cpuBefore = processCpuMs(service.pid);
     const result = await redeemLoad(service.url, ws, 'sqlite');
+    const cpuUsPerRedemption = ((processCpuMs(service.pid) - cpuBefore) * 1000) / result.total2xx;
     // Read beside the running service (WAL), as a second process would.
     const countRows = async (inviteIds: string[]) => {
       const db = new Database(path.join(service.dataDir, 'db.sqlite'), { readonly: true });
@@ -121,7 +124,7 @@ async function sqliteRun(): Promise<{ load: LoadResult; race: Awaited<ReturnType
         db.close();
       }
     };
-    return { load: result, race: await race([service.url], ws, countRows) };
+    return { load: result, cpuUsPerRedemption, race: await race([service.url], ws, countRows) };
   } finally {
     await service.stop();
   }
@@ -167,6 +170,12 @@ export default async function run(ctx: BenchContext): Promise<BenchEntry[]> {
     { name: 'redeem.requests_per_sec', unit: 'requests/s', value: sqlite.load.requestsPerSec, extra: `SQLite, ${describeLoad(sqlite.load)}` },
     { name: 'redeem.p50_ms', unit: 'ms', value: sqlite.load.p50Ms },
     { name: 'redeem.p99_ms', unit: 'ms', value: sqlite.load.p99Ms },
+    {
+      name: 'redeem.service_cpu_us',
+      unit: 'µs/redemption',
+      value: Math.round(sqlite.cpuUsPerRedemption),
+      extra: 'CPU time of the SQLite service process (all threads) during the load, per redemption',
+    },
     {
       name: 'redeem.ratio_to_empty_route',
       unit: 'ratio',

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import path from 'node:path';
 import type { BenchContext, BenchEntry } from './lib/context.ts';
 import { describeLoad, load } from './lib/load.ts';
+import { processCpuMs } from './lib/process-cpu.ts';
 import { Client } from '../test/harness/client.ts';
 import { startService } from '../test/harness/process.ts';
 
@@ -31,12 +32,15 @@ export default async function run(ctx: BenchContext): Promise<BenchEntry[]> {
   const service = await startService();
   let scan;
   let codeId: string;
+  let cpuUsPerScan: number;
   try {
     const prepared = await prepareCode(service.url, (args) => service.runCli(args));
     codeId = prepared.codeId;
     // The code's URL is built from PUBLIC_URL; aim the load at this process on loopback.
     const target = new URL(new URL(prepared.scanUrl).pathname, service.url).toString();
+    const cpuBefore = processCpuMs(service.pid);
     scan = await load(target);
+    cpuUsPerScan = ((processCpuMs(service.pid) - cpuBefore) * 1000) / (scan.total2xx + scan.non2xx);
   } finally {
     await service.stop({ keepData: true });
   }
@@ -52,6 +56,7 @@ export default async function run(ctx: BenchContext): Promise<BenchEntry[]> {
     { name: 'scan.requests_per_sec', unit: 'requests/s', value: scan.requestsPerSec, extra: describeLoad(scan) },
     { name: 'scan.p50_ms', unit: 'ms', value: scan.p50Ms },
     { name: 'scan.p99_ms', unit: 'ms', value: scan.p99Ms },
+    { name: 'scan.service_cpu_us', unit: 'µs/scan', value: Math.round(cpuUsPerScan), extra: 'CPU time of the service process (all threads) during the load, per answered scan' },
     { name: 'scan.ratio_to_empty_route', unit: 'ratio', value: scan.requestsPerSec / empty.requestsPerSec },
     { name: 'scan.events_lost', unit: 'events', value: Math.max(0, scan.total2xx - recorded), extra: `${scan.total2xx} 2xx, ${recorded} scans recorded` },
     { name: 'scan.peak_rss_mb', unit: 'MB', value: service.peakRssMb() },

@@ -1,6 +1,6 @@
 import cookie from '@fastify/cookie';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { Deps } from './deps.ts';
 import { AppError } from './errors.ts';
 import { newId } from './ids.ts';
@@ -12,6 +12,7 @@ import { registerMetrics, type MetricsSources } from './http/metrics.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { registerProblemHandlers, sendProblem } from './http/problems.ts';
 import { registerApiRateLimit } from './http/rate-limit.ts';
+import { RequestLog } from './http/request-log.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
 import type { AppInstance } from './http/types.ts';
 import { validatorCompiler } from './http/validation.ts';
@@ -61,8 +62,8 @@ export async function buildApp(deps: Deps, options: AppOptions = {}): Promise<Ap
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : newId();
     },
-    // Probes and scrapes arrive every few seconds; logging each would drown the useful lines.
-    logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: (request) => QUIET_PATHS.has(request.url) }),
+    // Probes and scrapes are not logged; scans and short-link clicks only when they fail.
+    logController: new RequestLog({ silent: (url) => QUIET_PATHS.has(url), failuresOnly: (url) => isScanPath(url) || isShortLinkPath(url) }),
     routerOptions: { ignoreTrailingSlash: true },
     // The router refuses over-long or undecodable URLs before any hook runs; answer those in kind.
     frameworkErrors: (error, request, reply) => {

@@ -96,6 +96,7 @@ const messages = {
   'plan.scansPerCodePerDay': ['Scans per code per day', '每个二维码每日扫码上限'],
   'plan.memberCapPerGroup': ['Member cap per group', '每个群成员上限'],
   'plan.inviteCodesPerOwnerPerDay': ['Invite codes per owner per day', '每人每日邀请码数量'],
+  'plan.inviteCodesPerBatch': ['Invite codes per batch', '每批最多生成邀请码数量'],
   'plan.apiAccess': ['API access', 'API 访问'],
   'plan.unlimited': ['Unlimited', '不限'],
   'plan.permanent': ['Permanent', '永久有效'],

@@ -40,7 +40,7 @@ const PG_NUMERIC = 1700;
  * Kysely prepares every query anew; on the scan path preparing cost as much as running. The
  * queries are few and fixed, so each distinct SQL text is prepared once and reused.
  */
-function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
+export function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
   const statements = new Map<string, SQLite.Statement>();
   return {
     close: () => sqlite.close(),

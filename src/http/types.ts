@@ -18,6 +18,8 @@ declare module 'fastify' {
     access?: Access;
     /** POST routes that create something honour the Idempotency-Key header. */
     idempotent?: boolean;
+    /** The scan pages carry a smaller set of security headers than the rest (security-headers.ts). */
+    securityHeaders?: 'scan_page';
   }
   interface FastifyRequest {
     principal: Principal | null;

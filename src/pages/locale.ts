@@ -1,9 +1,26 @@
 export const LOCALES = ['zh-CN', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
 
-/** zh-CN for any Chinese preference that comes first, else English. */
+/** Accept-Language values whose locale is kept: phones send a few distinct ones, and every scan asks. */
+const ACCEPT_LANGUAGES_KEPT = 1000;
+/** Longer values are judged each time rather than kept, so odd headers cannot fill the memory. */
+const KEPT_MAX_LENGTH = 200;
+const picked = new Map<string, Locale>();
+
+/** zh-CN for any Chinese preference that comes first (or no preference at all), else English. */
 export function pickLocale(acceptLanguage: string | undefined): Locale {
-  const preferences = (acceptLanguage ?? '')
+  if (!acceptLanguage) return 'zh-CN';
+  if (acceptLanguage.length > KEPT_MAX_LENGTH) return judge(acceptLanguage);
+  let locale = picked.get(acceptLanguage);
+  if (!locale) {
+    if (picked.size >= ACCEPT_LANGUAGES_KEPT) picked.delete(picked.keys().next().value!);
+    picked.set(acceptLanguage, (locale = judge(acceptLanguage)));
+  }
+  return locale;
+}
+
+function judge(acceptLanguage: string): Locale {
+  const preferences = acceptLanguage
     .split(',')
     .map((part) => {
       const [tag = '', ...params] = part.trim().toLowerCase().split(';');

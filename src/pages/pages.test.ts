@@ -25,6 +25,15 @@ test('given Accept-Language headers, then zh preferences pick zh-CN, others en, 
   assert.equal(pickLocale('zh;q=0,en'), 'en');
 });
 
+test('given the same Accept-Language again, or a very long one, then the locale is judged the same way as the first time', () => {
+  for (let i = 0; i < 3; i += 1) assert.equal(pickLocale('en-GB,en;q=0.9'), 'en');
+  const long = `${'x-private;q=0.1,'.repeat(20)}zh-HK;q=0.9,en;q=0.8`;
+  assert.ok(long.length > 200);
+  assert.equal(pickLocale(long), 'zh-CN');
+  assert.equal(pickLocale(long), 'zh-CN');
+  assert.equal(pickLocale(''), 'zh-CN');
+});
+
 test('given a template with placeholders, then known ones are filled and unknown ones kept', () => {
   assert.equal(fill('欢迎 {name} 加入 {group}{x}', { name: 'Ann', group: '1群' }), '欢迎 Ann 加入 1群{x}');
 });

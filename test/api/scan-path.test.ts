@@ -239,6 +239,27 @@ for (const dialect of DIALECTS) {
       assert.ok(en.text.includes('Join the group'));
     });
 
+    test('given a scan, then its page carries the scan pages\' security headers and not those that do nothing for it, while the API keeps the full set', async () => {
+      const landing = await scanner().get(`/j/${tokenOf((await code()).url)}`, { 'x-request-id': 'scan-request-id-1' });
+      assertPage(landing, 200, null, 'landing');
+      assert.match(landing.headers.get('content-security-policy') ?? '', /default-src 'self'.*frame-ancestors 'none'/);
+      assert.equal(landing.headers.get('x-content-type-options'), 'nosniff');
+      assert.equal(landing.headers.get('referrer-policy'), 'no-referrer');
+      assert.equal(landing.headers.get('cross-origin-opener-policy'), 'same-origin');
+      assert.equal(landing.headers.get('cache-control'), 'no-store', 'a page that records a scan is never cached');
+      assert.equal(landing.headers.get('x-request-id'), 'scan-request-id-1');
+      for (const name of ['x-frame-options', 'cross-origin-resource-policy', 'origin-agent-cluster', 'x-dns-prefetch-control', 'x-download-options', 'x-permitted-cross-domain-policies', 'x-xss-protection']) {
+        assert.equal(landing.headers.get(name), null, name);
+      }
+      assert.equal(landing.headers.get('strict-transport-security'), null, 'PUBLIC_URL is plain HTTP here, where browsers ignore it');
+      const refused = await scanner().get(`/j/${'A'.repeat(76)}`);
+      assertPage(refused, 404, 'invalid', 'a forged token');
+      assert.equal(refused.headers.get('x-frame-options'), null, 'refusals are scan pages too');
+      const apiAnswer = await owner.client.get(`${api}/codes`);
+      assert.equal(apiAnswer.headers.get('x-frame-options'), 'SAMEORIGIN');
+      assert.equal(apiAnswer.headers.get('cross-origin-resource-policy'), 'same-origin');
+    });
+
     test('given an external group with a join link, then the landing page offers that link as its button', async () => {
       const external = await group({ kind: 'external', name: 'TG group', platform: 'telegram', joinUrl: 'https://t.me/+AbCdEf' });
       const landing = await code({ groupId: external.id });

@@ -7,9 +7,9 @@ import { startTestServer, type TestServer } from '../harness/server.ts';
 
 type Operator = Awaited<ReturnType<typeof operator>>;
 
-const FREE = { maxCodeValidityHours: 168, scansPerCodePerDay: 100, memberCapPerGroup: 500, inviteCodesPerOwnerPerDay: 5, apiAccess: false };
-const PRO = { maxCodeValidityHours: 720, scansPerCodePerDay: 500, memberCapPerGroup: 2000, inviteCodesPerOwnerPerDay: 20, apiAccess: true };
-const ENTERPRISE = { maxCodeValidityHours: null, scansPerCodePerDay: null, memberCapPerGroup: 10000, inviteCodesPerOwnerPerDay: null, apiAccess: true };
+const FREE = { maxCodeValidityHours: 168, scansPerCodePerDay: 100, memberCapPerGroup: 500, inviteCodesPerOwnerPerDay: 5, inviteCodesPerBatch: 1000, apiAccess: false };
+const PRO = { maxCodeValidityHours: 720, scansPerCodePerDay: 500, memberCapPerGroup: 2000, inviteCodesPerOwnerPerDay: 20, inviteCodesPerBatch: 100000, apiAccess: true };
+const ENTERPRISE = { maxCodeValidityHours: null, scansPerCodePerDay: null, memberCapPerGroup: 10000, inviteCodesPerOwnerPerDay: null, inviteCodesPerBatch: 1000000, apiAccess: true };
 
 for (const dialect of DIALECTS) {
   describe(`workspaces, plans and limits (${dialect})`, () => {

@@ -2,9 +2,10 @@
 // service: create codes (one owner whose id and name start with "=", as a spreadsheet formula would),
 // filter by that owner, export the filtered list as XLSX from the console and open the downloaded
 // file with exceljs: the header and exactly the filtered rows, the "=" text neutralised. Then revoke
-// a code through the row selection, see a refused CSV import's per-row report, follow a generated
-// batch to done, approve a reward (a held one is refused with its date), and read the referral tree
-// and the funnel that the redemptions made.
+// a code through the row selection and one found by typing part of its code, both through the bulk
+// revoke endpoint, see a refused CSV import's per-row report (retried with its Idempotency-Key), follow a generated batch (its size
+// bounded by the plan) to done, approve a reward (a held one is refused with its date), and read
+// the referral tree and the funnel that the redemptions made, people shown by name.
 // Needs `npm run build:console` first and /usr/bin/chromium (never downloaded).
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -137,7 +138,7 @@ test('given a signed-in owner, when they create invite codes, filter by an "=" o
 
   // Export XLSX of the filtered list from the console; open the downloaded file with exceljs.
   const exportLink = page.getByTestId('invites-export-xlsx');
-  assert.equal(await exportLink.getAttribute('href'), `/api/v1/workspaces/${workspaceId}/invites/export?format=xlsx&ownerUserId=%3D2%2B3`);
+  assert.equal(await exportLink.getAttribute('href'), `/api/v1/workspaces/${workspaceId}/invites/export?format=xlsx&locale=en&ownerUserId=%3D2%2B3`);
   const [download] = await Promise.all([page.waitForEvent('download'), exportLink.click()]);
   assert.match(download.suggestedFilename(), /^invite-codes-\d{4}-\d{2}-\d{2}\.xlsx$/);
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -160,29 +161,71 @@ test('given a signed-in owner, when they create invite codes, filter by an "=" o
   for (const cell of [sheet.getCell('F2'), sheet.getCell('G2'), sheet.getCell('F3')]) assert.equal(cell.type, ExcelJS.ValueType.String, 'never a formula cell');
   await screenshot(page, 'console-invites');
 
-  // Bulk revoke through the row selection: alice's code.
+  // Bulk revoke through the row selection: alice's code, in one request to the bulk endpoint.
   await page.getByTestId('invite-filter-owner').fill('alice');
   await page.getByTestId('invite-filter-apply').click();
   await table.getByText(referral.code).waitFor({ state: 'detached' });
   await table.locator('tbody tr[data-row-key] .ant-checkbox-input').first().check();
   await page.getByTestId('invites-bulk-revoke').filter({ hasText: 'Revoke selected (1)' }).click();
   await page.getByTestId('invite-revoke-reason').fill('leaked in a public group');
-  await page.getByTestId('invite-revoke-ok').click();
+  const [selectedRevoke] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/invites/bulk-revoke')), page.getByTestId('invite-revoke-ok').click()]);
+  assert.deepEqual(selectedRevoke.request().postDataJSON(), { ids: [(await call<{ items: InviteJson[] }>('GET', `/workspaces/${workspaceId}/invites?ownerUserId=alice`)).items[0]!.id], reason: 'leaked in a public group' });
+  assert.deepEqual(await selectedRevoke.json(), { matched: 1, revoked: 1, alreadyEnded: 0 });
   await table.getByTestId('invite-state').filter({ hasText: 'Revoked' }).waitFor();
+  await page.locator('.ant-message').filter({ hasText: '1 codes revoked' }).waitFor();
+
+  // The code filter: part of the support code typed in lower case with a dash finds it alone;
+  // "Revoke all matching" revokes what the filters list, in one request.
+  await page.getByTestId('invite-filter-owner').fill('');
+  const typed = `${support.code.slice(0, 3).toLowerCase()}-${support.code.slice(3, 7)}`;
+  await page.getByTestId('invite-filter-code').fill(typed);
+  await page.getByTestId('invite-filter-apply').click();
+  await page.waitForURL(new RegExp(`code=${typed}`));
+  await table.getByText(referral.code).waitFor({ state: 'detached' });
+  await table.getByTestId(`invite-code-${support.id}`).waitFor();
+  assert.equal(await table.locator('tbody tr[data-row-key]').count(), 1);
+  await page.getByTestId('invites-revoke-matching').click();
+  await page.getByTestId('invite-revoke-scope').waitFor();
+  const [matchingRevoke] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/invites/bulk-revoke')), page.getByTestId('invite-revoke-ok').click()]);
+  assert.deepEqual(matchingRevoke.request().postDataJSON(), { filter: { code: typed } });
+  assert.deepEqual(await matchingRevoke.json(), { matched: 1, revoked: 1, alreadyEnded: 0 });
+  await table.locator(`tr[data-row-key="${support.id}"]`).getByTestId('invite-state').filter({ hasText: 'Revoked' }).waitFor();
+  const audits = await call<{ items: { action: string; details: { selection: unknown; revoked: number } }[] }>('GET', `/workspaces/${workspaceId}/audit-log?action=invite.bulk_revoked`);
+  assert.deepEqual(
+    audits.items.map((a) => [a.details.selection, a.details.revoked]),
+    [
+      [{ filter: { code: typed } }, 1],
+      [{ ids: [(selectedRevoke.request().postDataJSON() as { ids: string[] }).ids[0]] }, 1],
+    ],
+  );
+  await page.getByTestId('invite-filter-code').fill('');
+  await page.getByTestId('invite-filter-apply').click();
 
   // A CSV import with a bad row: refused whole, with the row's problem in a table.
   await page.getByTestId('invite-import').click();
   await page.getByTestId('import-file').locator('input[type=file]').setInputFiles({ name: 'codes.csv', mimeType: 'text/csv', buffer: Buffer.from('Code,Owner ID\r\nNOT-A-CODE,bob\r\n') });
-  await page.getByTestId('import-submit').click();
+  const imported = () => Promise.all([page.waitForResponse((r) => r.url().endsWith('/invites/import')), page.getByTestId('import-submit').click()]).then(([r]) => r);
+  const firstImport = await imported();
   await page.getByTestId('import-error').filter({ hasText: 'The CSV file cannot be imported' }).waitFor();
   const rowError = page.getByTestId('import-row-errors').locator('tbody tr').first();
   await rowError.waitFor();
   assert.match(await rowError.innerText(), /^2\s+Code\s+\S/);
+  // Sending the same picked file again carries the same Idempotency-Key: the first answer comes back.
+  const key = firstImport.request().headers()['idempotency-key'];
+  assert.match(key ?? '', /^[0-9a-f]{32}$/);
+  const secondImport = await imported();
+  assert.equal(secondImport.request().headers()['idempotency-key'], key);
+  assert.equal(secondImport.headers()['idempotent-replayed'], 'true');
   await page.keyboard.press('Escape');
 
-  // A generated batch: its progress shows until it is done.
+  // A generated batch: the form names the free plan's 1,000 codes per batch and stops a larger
+  // count; its progress shows until it is done.
   await page.getByTestId('batch-create').click();
   const batchForm = page.getByRole('dialog', { name: 'Generate codes' });
+  await batchForm.getByTestId('batch-count-hint').filter({ hasText: 'Up to 1,000 on this plan' }).waitFor();
+  await batchForm.getByTestId('batch-count').fill('1001');
+  await page.getByTestId('batch-submit').click();
+  await batchForm.getByText('This plan generates at most 1,000 codes per batch').waitFor();
   await batchForm.getByTestId('batch-count').fill('40');
   await batchForm.getByTestId('invite-owner-id').fill('batch-owner');
   await page.getByTestId('batch-submit').click();
@@ -198,7 +241,7 @@ test('given a signed-in owner, when they create invite codes, filter by an "=" o
   await page.getByTestId('reward-settings-per-redemption').fill('1');
   await page.getByTestId('reward-settings-submit').click();
   await page.getByTestId('reward-settings-holding').filter({ hasText: '0 days' }).waitFor();
-  await call('POST', `/workspaces/${workspaceId}/invites/redeem`, { code: referral.code, redeemer: { userId: 'bob' } });
+  await call('POST', `/workspaces/${workspaceId}/invites/redeem`, { code: referral.code, redeemer: { userId: 'bob', displayName: 'Bob 小明' } });
   const settings = await call<Record<string, unknown>>('GET', `/workspaces/${workspaceId}/reward-settings`);
   await call('PUT', `/workspaces/${workspaceId}/reward-settings`, { ...settings, holdingDays: 7 });
   await call('POST', `/workspaces/${workspaceId}/invites/redeem`, { code: referral.code.toLowerCase(), redeemer: { userId: 'carol' } });
@@ -213,13 +256,17 @@ test('given a signed-in owner, when they create invite codes, filter by an "=" o
   await page.getByTestId(`entry-state-${entryOf('bob')}`).filter({ hasText: 'Approved' }).waitFor();
   await page.getByTestId('ledger-total-approved').filter({ hasText: 'Entries: 1' }).waitFor();
   await page.getByTestId('ledger-total-pending').filter({ hasText: 'Entries: 1' }).waitFor();
+  // People by the names they were last given: the owner as its code named it, bob as he redeemed.
+  await page.getByTestId('ledger-table').getByRole('link', { name: 'Bob 小明 (bob)' }).waitFor();
+  await page.getByTestId('ledger-table').getByRole('link', { name: `${FORMULA_OWNER.name} (${FORMULA_OWNER.id})` }).first().waitFor();
   await screenshot(page, 'console-rewards', { fullPage: true });
 
   // The "=" owner's referral tree: bob and carol on level 1, from the owner link in the ledger.
   await page.getByTestId('ledger-table').getByRole('link', { name: FORMULA_OWNER.id }).first().click();
   await page.waitForURL(/\/referrals\?party=u%3A%3D2%2B3$/);
   await page.getByTestId('downline-levels').getByText('Level 1').waitFor();
-  await page.getByTestId('tree-node-u:bob').waitFor();
+  await page.getByTestId('referrals-subject').filter({ hasText: `${FORMULA_OWNER.name} (${FORMULA_OWNER.id})` }).waitFor();
+  await page.getByTestId('tree-node-u:bob').filter({ hasText: 'Bob 小明 (bob)' }).waitFor();
   await page.getByTestId('tree-node-u:carol').waitFor();
   await screenshot(page, 'console-referrals');
 

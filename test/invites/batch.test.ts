@@ -4,7 +4,8 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { newId } from '../../src/ids.ts';
 import { readCode } from '../../src/modules/invites/alphabet.ts';
-import { registerBatchJobs } from '../../src/modules/invites/batch-jobs.ts';
+import { BATCH_JOB_ATTEMPTS } from '../../src/modules/invites/batch.ts';
+import { failAbandonedBatches, registerBatchJobs } from '../../src/modules/invites/batch-jobs.ts';
 import { createJobRunner, JOB_LEASE_MS, type JobRunner } from '../../src/modules/jobs/runner.ts';
 import { FakeClock } from '../harness/deps.ts';
 import { DIALECTS } from '../harness/env.ts';
@@ -162,7 +163,7 @@ for (const dialect of DIALECTS) {
       const cases: [Record<string, unknown>, string][] = [
         [{ count: 0, owner, purpose: 'referral' }, '/count'],
         [{ count: 1_000_001, owner, purpose: 'referral' }, '/count'],
-        // 1% of the 16.7 million codes of the small format is 167,772.
+        // Over the pro plan's 100,000 per batch (and 1% of the small format's 16.7 million codes).
         [{ count: 200_000, owner, purpose: 'referral' }, '/count'],
         [{ count: 10, owner, purpose: 'campaign' }, '/campaignId'],
         [{ count: 10, owner: { memberId: newId() }, purpose: 'referral' }, '/owner/memberId'],
@@ -174,6 +175,64 @@ for (const dialect of DIALECTS) {
         assert.equal(refused.body.errors[0].pointer, pointer, refused.text);
       }
       assert.equal((await server.deps.db.kysely.selectFrom('invite_batches').select('id').execute()).length, before.length);
+    });
+
+    test("given the plan's inviteCodesPerBatch, then a larger batch is refused with 400 naming the limit, a free workspace stops at 1,000, and a limit the owner raises applies", async () => {
+      const free = await inviteWorkspace(server.url, server.deps, 'free');
+      const overFree = await free.api.post(`${free.base}/invite-batches`, { count: 1001, owner: { userId: 'f1' }, purpose: 'referral' });
+      assert.equal(overFree.status, 400, overFree.text);
+      assert.deepEqual(overFree.body.errors, [{ in: 'body', pointer: '/count', message: "is more than 1000, the most codes one batch may generate on this workspace's plan (free; limit inviteCodesPerBatch)" }]);
+      assert.deepEqual(overFree.body.limit, { name: 'inviteCodesPerBatch', value: 1000, plan: 'free' });
+      const atFree = await free.api.post(`${free.base}/invite-batches`, { count: 1000, owner: { userId: 'f1' }, purpose: 'referral' });
+      assert.equal(atFree.status, 202, atFree.text);
+      assert.equal((await free.api.post(`${free.base}/invite-batches/${atFree.body.id}/cancel`)).status, 200);
+
+      const overPro = await ws.api.post(`${ws.base}/invite-batches`, { count: 100_001, owner: { userId: 'p1' }, purpose: 'referral' });
+      assert.equal(overPro.status, 400, overPro.text);
+      assert.deepEqual(overPro.body.limit, { name: 'inviteCodesPerBatch', value: 100_000, plan: 'pro' });
+      const raised = await ws.client.patch(`/api/v1/workspaces/${ws.workspaceId}`, { limits: { inviteCodesPerBatch: 1_000_000 } });
+      assert.equal(raised.status, 200, raised.text);
+      assert.equal(raised.body.limits.inviteCodesPerBatch, 1_000_000);
+      const accepted = await ws.api.post(`${ws.base}/invite-batches`, { count: 100_001, owner: { userId: 'p1' }, purpose: 'referral' });
+      assert.equal(accepted.status, 202, accepted.text);
+      assert.equal((await ws.api.post(`${ws.base}/invite-batches/${accepted.body.id}/cancel`)).status, 200);
+      // Past the plan, the format's room still bounds a batch: 1% of the small format's 16.7 million codes is 167,772.
+      const crowded = await ws.api.post(`${ws.base}/invite-batches`, { count: 200_000, owner: { userId: 'p1' }, purpose: 'referral' });
+      assert.equal(crowded.status, 400, crowded.text);
+      assert.match(crowded.body.errors[0].message, /1% of the codes the workspace's format can make/);
+      const plans = await ws.api.get('/api/v1/plans');
+      assert.deepEqual(plans.body.items.map((p: any) => [p.plan, p.limits.inviteCodesPerBatch]), [['free', 1000], ['pro', 100_000], ['enterprise', 1_000_000]]);
+    });
+
+    test('given a batch whose job runs all died, when the runner gives up on it (max attempts), then within a minute the batch is failed with the reason, not running for ever', async () => {
+      const created = await ws.api.post(`${ws.base}/invite-batches`, { count: 10, owner: { userId: 'doomed' }, purpose: 'referral' });
+      assert.equal(created.status, 202, created.text);
+      const batchId: string = created.body.id;
+      const db = server.deps.db.kysely;
+      // What workers killed on every attempt leave behind: the batch marked running by the last
+      // one, its job claimed for the last allowed attempt, and that claim's lease run out.
+      await db.updateTable('invite_batches').set({ state: 'running', started_at: clock.now() }).where('id', '=', batchId).execute();
+      await db
+        .updateTable('jobs')
+        .set({ status: 'running', attempts: BATCH_JOB_ATTEMPTS, locked_by: 'killed-worker', locked_until: clock.now() - 1 })
+        .where('id', '=', `invites.batch:${batchId}`)
+        .execute();
+      await runner.runDueOnce();
+      const job = await db.selectFrom('jobs').selectAll().where('id', '=', `invites.batch:${batchId}`).executeTakeFirstOrThrow();
+      assert.deepEqual([job.status, job.last_error], ['failed', 'the worker running the last attempt stopped before finishing it'], 'the runner gave up without running the handler');
+      clock.advance(60_000);
+      await runner.runDueOnce();
+
+      const read = await ws.api.get(`${ws.base}/invite-batches/${batchId}`);
+      assert.equal(read.body.state, 'failed', read.text);
+      assert.equal(read.body.error, `The batch job gave up after ${BATCH_JOB_ATTEMPTS} attempts that never finished (the process running it stopped or ran out of time each time); 0 of 10 codes were made. Export or revoke them, or generate a new batch`);
+      assert.equal(read.body.finishedAt, new Date(clock.now()).toISOString());
+      const listed = await ws.api.get(`${ws.base}/invite-batches?state=failed`);
+      assert.deepEqual(listed.body.items.map((b: any) => b.id), [batchId]);
+      // A running batch whose job is alive is left alone.
+      const alive = (await ws.api.post(`${ws.base}/invite-batches`, { count: 10, owner: { userId: 'alive' }, purpose: 'referral' })).body;
+      assert.equal(await failAbandonedBatches(server.deps), 0);
+      assert.equal((await ws.api.get(`${ws.base}/invite-batches/${alive.id}`)).body.state, 'queued');
     });
   });
 }

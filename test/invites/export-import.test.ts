@@ -14,8 +14,8 @@ const FORMAT = { alphabet: DEFAULT_ALPHABET, bodyLength: 8, prefix: '', suffix: 
 const FORMULA_NAME = '=HYPERLINK("http://evil.example","领奖")';
 
 /** A raw request with the client's credentials: file bodies and file answers. */
-async function raw(client: Client, method: string, path: string, options: { body?: Buffer | string; contentType?: string; language?: string } = {}) {
-  const headers: Record<string, string> = {};
+async function raw(client: Client, method: string, path: string, options: { body?: Buffer | string; contentType?: string; language?: string; headers?: Record<string, string> } = {}) {
+  const headers: Record<string, string> = { ...options.headers };
   if (client.auth.apiKey) headers.authorization = `Bearer ${client.auth.apiKey}`;
   if (options.contentType) headers['content-type'] = options.contentType;
   if (options.language) headers['accept-language'] = options.language;
@@ -37,7 +37,8 @@ for (const dialect of DIALECTS) {
     let ws: InviteWorkspace;
     let other: InviteWorkspace;
     const made: Record<string, Record<string, any>> = {};
-    const upload = (target: InviteWorkspace, body: Buffer | string, contentType = 'text/csv') => raw(target.api, 'POST', `${target.base}/invites/import`, { body, contentType });
+    const upload = (target: InviteWorkspace, body: Buffer | string, contentType = 'text/csv', headers?: Record<string, string>) =>
+      raw(target.api, 'POST', `${target.base}/invites/import`, { body, contentType, headers });
     const count = async (workspaceId: string) => (await server.deps.db.kysely.selectFrom('invites').select('id').where('workspace_id', '=', workspaceId).execute()).length;
 
     before(async () => {
@@ -106,6 +107,72 @@ for (const dialect of DIALECTS) {
       assert.equal(memberRow.getCell(12).value, 0);
       assert.ok(memberRow.getCell(13).value instanceof Date);
       assert.equal((memberRow.getCell(13).value as Date).toISOString(), made.member!.expiresAt);
+    });
+
+    test('given locale, then headers, state names and the file name follow it over Accept-Language, the "=" name stays neutralised, and the Chinese file imports elsewhere', async () => {
+      const zh = await raw(ws.api, 'GET', `${ws.base}/invites/export?format=csv&locale=zh-CN`, { language: 'en-US,en;q=0.9' });
+      assert.equal(zh.status, 200);
+      assert.match(zh.headers.get('content-disposition')!, /filename\*=UTF-8''%E9%82%80%E8%AF%B7%E7%A0%81-2030-05-02\.csv/);
+      const [zhHeader, ...zhRows] = readCsv(zh.bytes);
+      assert.deepEqual(zhHeader!.slice(0, 7), ['邀请码', '短链接', '状态', '用途', '所有者类型', '所有者ID', '所有者名称']);
+      const zhState = new Map(zhRows.map((row) => [row[0], row[2]]));
+      assert.equal(zhState.get(made.revoked!.code), '已撤销');
+      assert.equal(zhState.get(made.member!.code), '有效');
+      assert.equal(zhRows.find((row) => row[0] === made.formula!.code)![6], `'${FORMULA_NAME}`, 'formula-like text is still neutralised');
+      assert.equal(zhRows.find((row) => row[0] === made.formula!.code)![3], 'referral', 'other values keep their API names');
+
+      const en = await raw(ws.api, 'GET', `${ws.base}/invites/export?format=xlsx&locale=en&state=revoked`, { language: 'zh-CN,zh;q=0.9' });
+      assert.match(en.headers.get('content-disposition')!, /filename="invite-codes-2030-05-02\.xlsx"/);
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.load(en.bytes as unknown as ArrayBuffer);
+      const sheet = workbook.getWorksheet('Invite codes')!;
+      assert.deepEqual((sheet.getRow(1).values as unknown[]).slice(1, 4), ['Code', 'Short link', 'State']);
+      assert.deepEqual([sheet.getRow(2).getCell(1).value, sheet.getRow(2).getCell(3).value], [made.revoked!.code, 'revoked']);
+
+      const byDefault = readCsv((await raw(ws.api, 'GET', `${ws.base}/invites/export?state=revoked`, { language: 'zh-TW' })).bytes);
+      assert.deepEqual([byDefault[0]![2], byDefault[1]![2]], ['状态', '已撤销'], 'without locale, Accept-Language decides');
+      const batch = (await ws.api.post(`${ws.base}/invite-batches`, { count: 1, owner: { userId: 'b1' }, purpose: 'referral' })).body;
+      const batchFile = await raw(ws.api, 'GET', `${ws.base}/invite-batches/${batch.id}/export?locale=zh-CN`, { language: 'en' });
+      assert.equal(readCsv(batchFile.bytes)[0]![0], '邀请码');
+      assert.equal((await ws.api.post(`${ws.base}/invite-batches/${batch.id}/cancel`)).status, 200);
+      for (const path of ['/invites/export?locale=fr', `/invite-batches/${batch.id}/export?locale=zh`]) {
+        const refused = await ws.api.get(`${ws.base}${path}`);
+        assert.equal(refused.status, 400, refused.text);
+        assert.deepEqual(refused.body.errors.map((e: any) => [e.in, e.pointer]), [['querystring', '/locale']]);
+      }
+
+      const third = await inviteWorkspace(server.url, server.deps, 'enterprise');
+      const imported = await upload(third, (await raw(ws.api, 'GET', `${ws.base}/invites/export?locale=zh-CN&ownerUserId=s1`)).bytes);
+      assert.equal(imported.status, 201, imported.bytes.toString());
+      assert.equal(imported.json.total, 1);
+    });
+
+    test('given an upload with an Idempotency-Key, when it is retried, then the first answer comes back and nothing is imported twice; the same key with another file is refused', async () => {
+      const third = await inviteWorkspace(server.url, server.deps, 'enterprise');
+      const file = `Code,Owner ID\r\n${generateCode(FORMAT)},u-retry\r\n${generateCode(FORMAT)},u-retry\r\n`;
+      const key = { 'idempotency-key': `import-${third.workspaceId}` };
+      const first = await upload(third, file, 'text/csv', key);
+      assert.equal(first.status, 201, first.bytes.toString());
+      assert.equal(first.headers.get('idempotent-replayed'), null);
+      const retry = await upload(third, file, 'text/csv', key);
+      assert.equal(retry.status, 201, retry.bytes.toString());
+      assert.equal(retry.headers.get('idempotent-replayed'), 'true');
+      assert.deepEqual(retry.json, first.json);
+      assert.equal(await count(third.workspaceId), 2);
+      assert.equal((await third.api.get(`${third.base}/invite-batches?kind=import`)).body.items.length, 1);
+      // The stored key holds the file's digest, not the file.
+      const stored = await server.deps.db.kysely.selectFrom('idempotency_keys').select('request_hash').where('key', '=', key['idempotency-key']).executeTakeFirstOrThrow();
+      assert.match(stored.request_hash, /^[0-9a-f]{64}$/);
+
+      const otherFile = `Code,Owner ID\r\n${generateCode(FORMAT)},u-retry\r\n`;
+      const reused = await upload(third, otherFile, 'text/csv', key);
+      assert.equal(reused.status, 422, reused.bytes.toString());
+      assert.equal(reused.json.code, 'idempotency_key_reused');
+      assert.equal(await count(third.workspaceId), 2);
+      // Without a key a retry is refused whole (the codes exist now) and still imports nothing.
+      const unkeyed = await upload(third, file);
+      assert.equal(unkeyed.status, 422);
+      assert.equal(await count(third.workspaceId), 2);
     });
 
     test('given a CSV exported here, when it is imported into another workspace, then the codes arrive with owners, purposes, tags, validity and max uses, as one import batch with one event', async () => {

@@ -37,6 +37,8 @@ interface RequestOptions {
   query?: Query;
   /** A body sent as it is (a file), with its content type, instead of JSON. */
   file?: { body: Blob; type: string };
+  /** An Idempotency-Key, so that sending the same request again cannot do it twice. */
+  idempotencyKey?: string;
 }
 
 let csrfToken: string | null = null;
@@ -85,6 +87,7 @@ async function send(method: string, path: string, options: RequestOptions): Prom
   if (options.file) headers['content-type'] = options.file.type;
   else if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
   try {
     return await fetch(url(path, options.query), {
       method,
@@ -128,8 +131,8 @@ export const api = {
   post: <T = void>(path: string, body?: unknown) => request<T>('POST', path, { body }),
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, { body }),
   put: <T>(path: string, body: unknown) => request<T>('PUT', path, { body }),
-  /** POSTs a file as the body, e.g. a CSV with type text/csv. */
-  upload: <T>(path: string, file: Blob, type: string) => request<T>('POST', path, { file: { body: file, type } }),
+  /** POSTs a file as the body, e.g. a CSV with type text/csv; with a key, sending it again replays the first answer. */
+  upload: <T>(path: string, file: Blob, type: string, idempotencyKey?: string) => request<T>('POST', path, { file: { body: file, type }, idempotencyKey }),
   delete: (path: string) => request<void>('DELETE', path),
 };
 

@@ -2,7 +2,7 @@
 import type { Static } from 'typebox';
 import type { BatchState, BatchView } from '../../../src/modules/invites/batch-schema.ts';
 import type { FunnelStage, FunnelView } from '../../../src/modules/invites/funnel-schema.ts';
-import type { CampaignStatus, CampaignView, InviteState, InviteView, OwnerView, Purpose, ValidityPreset } from '../../../src/modules/invites/schema.ts';
+import type { BulkRevokeResult, CampaignStatus, CampaignView, InviteState, InviteView, OwnerView, Purpose, ValidityPreset } from '../../../src/modules/invites/schema.ts';
 import type { ShortLinkView } from '../../../src/modules/invites/short-links-schema.ts';
 import type {
   CampaignRewardRules as CampaignRewardRulesSchema,
@@ -51,6 +51,7 @@ export interface PlanLimits {
   scansPerCodePerDay: number | null;
   memberCapPerGroup: number;
   inviteCodesPerOwnerPerDay: number | null;
+  inviteCodesPerBatch: number;
   apiAccess: boolean;
 }
 
@@ -312,6 +313,7 @@ export interface LiveCode {
 export type { BatchState, CampaignStatus, EntryKind, EntryState, FunnelStage, InviteState, Purpose, ValidityPreset };
 export type Invite = InviteView;
 export type InviteOwner = OwnerView;
+export type BulkRevoked = BulkRevokeResult;
 export type Campaign = CampaignView;
 export type InviteBatch = BatchView;
 export type ShortLink = ShortLinkView;

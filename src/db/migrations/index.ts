@@ -10,6 +10,7 @@ import * as rewards from './0008_rewards.ts';
 import * as inviteVolume from './0009_invite_volume.ts';
 import * as groupQr from './0010_group_qr.ts';
 import * as inviteFunnel from './0011_invite_funnel.ts';
+import * as inviteOperations from './0012_invite_operations.ts';
 
 /** Every migration, in order. Imported statically so the compiled build carries them. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0009_invite_volume': inviteVolume,
   '0010_group_qr': groupQr,
   '0011_invite_funnel': inviteFunnel,
+  '0012_invite_operations': inviteOperations,
 };
 
 export const migrationProvider: MigrationProvider = {

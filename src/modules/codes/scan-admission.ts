@@ -65,7 +65,7 @@ export function createScanAdmission(deps: Deps): ScanAdmission {
   };
   const recorder = createScanRecorder<ScanSnapshot>(deps, { check: cache.check });
 
-  function scanOf(row: CodeRow, request: ScanRequest, found: Lookup, outcome: string, at: number): ScanRecord<ScanSnapshot> {
+  function scanOf(row: CodeRow, request: ScanRequest, found: Lookup, outcome: string, at: number, snapshot?: ScanSnapshot): ScanRecord<ScanSnapshot> {
     return {
       workspaceId: row.workspace_id,
       codeId: row.id,
@@ -76,6 +76,7 @@ export function createScanAdmission(deps: Deps): ScanAdmission {
       ua: classifyUserAgent(request.userAgent),
       network: networkPrefix(request.ip),
       at,
+      snapshot,
     };
   }
 
@@ -90,7 +91,7 @@ export function createScanAdmission(deps: Deps): ScanAdmission {
         if (!row) return { found, passed, recorded: false }; // nothing to attribute: the token did not lead to a code
         if (found.ok && passed && found.group === null) return { found, passed, recorded: false };
         const outcome = found.ok ? (passed ? 'ok' : 'password_required') : found.reason;
-        const recorded = await recorder.record({ ...scanOf(row, request, found, outcome, now), snapshot: source?.snapshot() });
+        const recorded = await recorder.record(scanOf(row, request, found, outcome, now, source?.snapshot()));
         if (recorded === 'recorded') return { found, passed, recorded: true };
       }
     },

@@ -126,7 +126,7 @@ export async function scanPageRoutes(app: AppInstance, deps: Deps): Promise<void
 
       pages.get(
         '/:token',
-        { config: { access: 'public' }, schema: { hide: true, params: TokenParams } },
+        { config: { access: 'public', securityHeaders: 'scan_page' }, schema: { hide: true, params: TokenParams } },
         async (request, reply) => {
           const { token } = request.params as { token: string };
           const { found, passed } = await admission.scan(scanRequest(request, token));
@@ -143,7 +143,7 @@ export async function scanPageRoutes(app: AppInstance, deps: Deps): Promise<void
 
       pages.post(
         '/:token',
-        { config: { access: 'public' }, schema: { hide: true, params: TokenParams } },
+        { config: { access: 'public', securityHeaders: 'scan_page' }, schema: { hide: true, params: TokenParams } },
         async (request, reply) => {
           const { token } = request.params as { token: string };
           const body = request.body as Record<string, unknown> | undefined;

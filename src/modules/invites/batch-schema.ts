@@ -12,7 +12,7 @@ export type BatchState = (typeof BATCH_STATES)[number];
 
 export const NewInviteBatch = Type.Object(
   {
-    count: Type.Integer({ minimum: 1, maximum: BATCH_MAX_CODES, description: `Codes to generate, up to ${BATCH_MAX_CODES.toLocaleString('en')}` }),
+    count: Type.Integer({ minimum: 1, maximum: BATCH_MAX_CODES, description: `Codes to generate, up to the plan's inviteCodesPerBatch (at most ${BATCH_MAX_CODES.toLocaleString('en')})` }),
     ...NewInvite.properties,
   },
   { additionalProperties: false },

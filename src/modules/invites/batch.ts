@@ -9,6 +9,7 @@ import type { Actor } from '../audit/actor.ts';
 import { insertAudit } from '../audit/repository.ts';
 import { recordEvent } from '../events/outbox.ts';
 import { insertJob } from '../jobs/repository.ts';
+import { findWorkspace } from '../workspaces/service.ts';
 import type { CodeFormat } from './alphabet.ts';
 import { codesStartingWith, firstIndexesOf, formatCapacity, insertCodes, type SharedColumns } from './batch-codes.ts';
 import type { BatchKind, BatchSettings, BatchState, BatchView, NewInviteBatch } from './batch-schema.ts';
@@ -91,8 +92,9 @@ export async function mustFindBatch(db: Executor, workspaceId: string, batchId: 
 }
 
 /**
- * Checks the request as creating one code would (owner, purpose, campaign, validity), then stores
- * the batch with the workspace's current format and queues its job, in one transaction. Batches
+ * Checks the request as creating one code would (owner, purpose, campaign, validity), against the
+ * plan's inviteCodesPerBatch and against the room its format has, then stores the batch with the
+ * workspace's current format and queues its job, in one transaction. Batches
  * are staff or integrator work (for example cards printed for shops): they do not count against
  * owners' daily quotas.
  */
@@ -103,6 +105,12 @@ export async function createBatch(deps: Deps, actor: Actor, workspaceId: string,
   return deps.db.kysely.transaction().execute(async (tx) => {
     const owner = await resolveOwner(tx, workspaceId, input.owner);
     if (input.campaignId !== undefined) await checkCampaignOpen(tx, workspaceId, input.campaignId);
+    const workspace = await findWorkspace(tx, workspaceId);
+    const cap = workspace.limits.inviteCodesPerBatch;
+    if (input.count > cap) {
+      const message = `is more than ${cap}, the most codes one batch may generate on this workspace's plan (${workspace.plan}; limit inviteCodesPerBatch)`;
+      throw new AppError('validation_failed', `body/count ${message}`, { errors: [{ in: 'body', pointer: '/count', message }], limit: { name: 'inviteCodesPerBatch', value: cap, plan: workspace.plan } });
+    }
     const format = formatOf(await getInviteSettings(tx, workspaceId));
     const allowed = Math.floor(formatCapacity(format) * MAX_SHARE_OF_FORMAT);
     if (input.count > allowed) {
@@ -267,10 +275,14 @@ export async function runBatch(deps: Deps, batchId: string, options: { chunkSize
   return 'done';
 }
 
-/** After the job's last attempt failed: the batch is failed, with the reason people may read. */
-export async function failBatch(deps: Deps, batchId: string, error: unknown): Promise<void> {
+/** What people may read of an error that stopped a batch: a crowded format says so; anything else stays in the server log. */
+export function failureReason(error: unknown): string {
+  return error instanceof CrowdedFormatError ? error.message : 'An internal error stopped the batch (see the server log)';
+}
+
+/** After the batch's job gave up: the batch is failed, with the reason (unless it was cancelled or finished meanwhile). */
+export async function failBatch(deps: Deps, batchId: string, reason: string): Promise<void> {
   const now = deps.clock.now();
-  const reason = error instanceof CrowdedFormatError ? error.message : 'An internal error stopped the batch (see the server log)';
   await deps.db.kysely
     .updateTable('invite_batches')
     .set({ state: 'failed', error: reason, finished_at: now, updated_at: now })

@@ -3,7 +3,7 @@ import type { Deps } from '../../deps.ts';
 import { WorkspaceAnd, WorkspaceParams } from '../../http/schemas.ts';
 import type { AppInstance } from '../../http/types.ts';
 import { downloadHeaders } from '../../infra/spreadsheet/export.ts';
-import { pickLocale } from '../../pages/locale.ts';
+import { LOCALES, pickLocale, type Locale } from '../../pages/locale.ts';
 import { mustFindBatch } from './batch.ts';
 import { exportInvites } from './export.ts';
 import { inviteFilterOf } from './repository.ts';
@@ -12,8 +12,9 @@ import { InviteQuery } from './schema.ts';
 const tags = ['Invite codes'];
 const Format = Type.Optional(Type.Enum(['csv', 'xlsx'] as const, { default: 'csv', description: 'csv (UTF-8 with BOM) or xlsx' }));
 const { limit: _limit, cursor: _cursor, ...filters } = InviteQuery.properties;
-const ExportQuery = Type.Object({ format: Format, ...filters }, { additionalProperties: false });
-const BatchExportQuery = Type.Object({ format: Format }, { additionalProperties: false });
+const LocaleParam = Type.Optional(Type.Enum(LOCALES, { description: 'Language of the column headers and state names: zh-CN or en; default from Accept-Language (Chinese when it names no language)' }));
+const ExportQuery = Type.Object({ format: Format, locale: LocaleParam, ...filters }, { additionalProperties: false });
+const BatchExportQuery = Type.Object({ format: Format, locale: LocaleParam }, { additionalProperties: false });
 const FileResponse = Type.Unsafe<unknown>({
   description: 'The file, streamed',
   content: {
@@ -22,7 +23,12 @@ const FileResponse = Type.Unsafe<unknown>({
   },
 });
 const COLUMNS =
-  'Columns: code, short link, state, purpose, owner type / ID / name, campaign ID, routing (type:name), tags (key=value; …), max uses (a number or unlimited), uses, expires at, link suffix, origin, batch ID, created at. Headers in Chinese or English by Accept-Language; values as the API names them; times UTC. Text a spreadsheet could run as a formula is prefixed with an apostrophe.';
+  'Columns: code, short link, state, purpose, owner type / ID / name, campaign ID, routing (type:name), tags (key=value; …), max uses (a number or unlimited), uses, expires at, link suffix, origin, batch ID, created at. Headers and state names in Chinese or English by locale (else Accept-Language); other values as the API names them; times UTC. Text a spreadsheet could run as a formula is prefixed with an apostrophe.';
+
+/** The file's language: the one asked for, else the reader's preference. */
+function localeOf(asked: Locale | undefined, acceptLanguage: string | undefined): Locale {
+  return asked ?? pickLocale(acceptLanguage);
+}
 
 function day(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
@@ -36,7 +42,7 @@ export async function inviteExportRoutes(app: AppInstance, deps: Deps): Promise<
       schema: {
         tags,
         summary: 'Download invite codes as CSV or XLSX',
-        description: `The codes matching the list's filters (state, owner, purpose, campaignId, batchId), newest first, streamed however many there are. ${COLUMNS}`,
+        description: `The codes matching the list's filters (state, owner, purpose, campaignId, batchId, code), newest first, streamed however many there are. ${COLUMNS}`,
         params: WorkspaceParams,
         querystring: ExportQuery,
         produces: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
@@ -44,8 +50,8 @@ export async function inviteExportRoutes(app: AppInstance, deps: Deps): Promise<
       },
     },
     async (request, reply) => {
-      const { format = 'csv', ...query } = request.query;
-      const locale = pickLocale(request.headers['accept-language']);
+      const { format = 'csv', locale: asked, ...query } = request.query;
+      const locale = localeOf(asked, request.headers['accept-language']);
       const name = `${locale === 'zh-CN' ? '邀请码' : 'invite-codes'}-${day(deps.clock.now())}`;
       return reply.headers(downloadHeaders(format, name)).send(exportInvites(deps, request.params.workspaceId, inviteFilterOf(query), format, locale));
     },
@@ -69,7 +75,7 @@ export async function inviteExportRoutes(app: AppInstance, deps: Deps): Promise<
       const { workspaceId, batchId } = request.params;
       const batch = await mustFindBatch(deps.db.kysely, workspaceId, batchId);
       const format = request.query.format ?? 'csv';
-      const locale = pickLocale(request.headers['accept-language']);
+      const locale = localeOf(request.query.locale, request.headers['accept-language']);
       const name = `${locale === 'zh-CN' ? '邀请码批次' : 'invite-batch'}-${batch.id}`;
       return reply.headers(downloadHeaders(format, name)).send(exportInvites(deps, workspaceId, { batchId: batch.id }, format, locale));
     },

@@ -3,16 +3,17 @@ import type { Deps } from '../../deps.ts';
 import { exportRows, type ExportColumn, type SpreadsheetFormat } from '../../infra/spreadsheet/export.ts';
 import type { Locale, Messages } from '../../pages/locale.ts';
 import { parseTags } from '../codes/resolve.ts';
-import { listInviteRows, type InviteFilter, type InviteRow } from './repository.ts';
+import { listInviteRows, type InviteRow, type InviteSelection } from './repository.ts';
+import type { InviteState } from './schema.ts';
 import { stateOf } from './service.ts';
 import { shortLinkUrl } from './short-links.ts';
 
 /**
  * Invite codes as a CSV or XLSX download, streamed: rows are read a page at a time by id (from
  * the read connection, so a long download never holds up writers) only as fast as the client
- * takes the file. Headers follow the reader's language; values stay machine-readable (enum names,
- * ISO times in CSV, date cells in XLSX), so that a file exported here imports again (import.ts
- * reads the same headers).
+ * takes the file. Headers and state names follow the reader's language; other values stay
+ * machine-readable (enum names, ISO times in CSV, date cells in XLSX), so that a file exported here
+ * imports again (import.ts reads the same headers and ignores the state).
  */
 
 /** Rows per read: enough to keep the reads few, small enough that memory stays flat. */
@@ -80,6 +81,15 @@ export const EXPORT_HEADERS: Messages<ExportColumnKey | 'unlimited'> = {
   },
 };
 
+/**
+ * A code's state as the reader's language names it (the Chinese words are the console's). English
+ * keeps the API's names, so an English file reads as the API does.
+ */
+const STATE_NAMES: Messages<InviteState> = {
+  'zh-CN': { active: '有效', expired: '已过期', exhausted: '已用完', revoked: '已撤销', archived: '已归档' },
+  en: { active: 'active', expired: 'expired', exhausted: 'exhausted', revoked: 'revoked', archived: 'archived' },
+};
+
 /** "type:name", as the import reads it. */
 export function routingText(routing: string | null): string | null {
   if (routing === null) return null;
@@ -101,7 +111,7 @@ function columns(deps: Deps, locale: Locale, now: number): ExportColumn<InviteRo
   return [
     { header: t.code, value: (r) => r.code, width: 22 },
     { header: t.shortLink, value: (r) => shortLinkUrl(deps.config.publicUrl, r.code), width: 40 },
-    { header: t.state, value: (r) => stateOf(r, now), width: 11 },
+    { header: t.state, value: (r) => STATE_NAMES[locale][stateOf(r, now)], width: 11 },
     { header: t.purpose, value: (r) => r.purpose, width: 11 },
     { header: t.ownerType, value: (r) => r.owner_type, width: 10 },
     { header: t.ownerId, value: (r) => r.owner_id, width: 28 },
@@ -120,7 +130,7 @@ function columns(deps: Deps, locale: Locale, now: number): ExportColumn<InviteRo
 }
 
 /** The workspace's codes matching the filter, newest first, a page at a time. */
-async function* inviteRows(deps: Deps, workspaceId: string, filter: Omit<InviteFilter, 'before' | 'limit'>, now: number): AsyncGenerator<InviteRow> {
+async function* inviteRows(deps: Deps, workspaceId: string, filter: InviteSelection, now: number): AsyncGenerator<InviteRow> {
   let before: string | undefined;
   for (;;) {
     const rows = await listInviteRows(deps.db.reader, workspaceId, now, { ...filter, before, limit: PAGE });
@@ -130,7 +140,7 @@ async function* inviteRows(deps: Deps, workspaceId: string, filter: Omit<InviteF
   }
 }
 
-export function exportInvites(deps: Deps, workspaceId: string, filter: Omit<InviteFilter, 'before' | 'limit'>, format: SpreadsheetFormat, locale: Locale): Readable {
+export function exportInvites(deps: Deps, workspaceId: string, filter: InviteSelection, format: SpreadsheetFormat, locale: Locale): Readable {
   // One moment for the whole file, so every row's state is judged alike.
   const now = deps.clock.now();
   return exportRows(format, inviteRows(deps, workspaceId, filter, now), columns(deps, locale, now), { sheetName: locale === 'zh-CN' ? '邀请码' : 'Invite codes' });

@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import { toIso } from '../../clock.ts';
+import { createGroupCommit, type GroupCommit } from '../../db/group-commit.ts';
 import { isUniqueViolation, type Executor } from '../../db/index.ts';
+import { prepareQuery, type Slots } from '../../db/prepared-query.ts';
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
@@ -52,13 +54,14 @@ async function replay(db: Executor, invite: InviteRow, redemption: RedemptionRow
   return presentRedemption(invite, redemption, campaign, true);
 }
 
-/** Throws the problem of a code that can no longer be redeemed; returns when it is active. */
-function refuseEnded(invite: InviteRow, now: number): void {
-  if (invite.status === 'revoked') throw new AppError('invite_revoked', 'The code was revoked by its workspace');
-  if (invite.status === 'exhausted') throw new AppError('invite_exhausted', `The code has been used ${invite.uses} of ${invite.max_uses} times`);
+/** The problem of a code that can no longer be redeemed, or null while it is active. */
+function endedProblem(invite: InviteRow, now: number): AppError | null {
+  if (invite.status === 'revoked') return new AppError('invite_revoked', 'The code was revoked by its workspace');
+  if (invite.status === 'exhausted') return new AppError('invite_exhausted', `The code has been used ${invite.uses} of ${invite.max_uses} times`);
   if (invite.status === 'expired' || (invite.expires_at !== null && invite.expires_at <= now)) {
-    throw new AppError('invite_expired', `The code expired at ${toIso(invite.expires_at)}`, { expiredAt: toIso(invite.expires_at) });
+    return new AppError('invite_expired', `The code expired at ${toIso(invite.expires_at)}`, { expiredAt: toIso(invite.expires_at) });
   }
+  return null;
 }
 
 function notRunning(campaign: CampaignRow, now: number): AppError {
@@ -99,25 +102,39 @@ async function takeCampaignSlot(tx: Executor, campaign: CampaignRow, redeemerId:
  * and under its max uses, and flips it to exhausted when it takes the last use. On PostgreSQL a
  * concurrent redeemer of the same code waits for this row's lock and then re-checks the condition
  * against the committed count; SQLite runs one writer at a time. Either way no more than max_uses
- * redemptions ever commit. Returns the code as updated, or undefined when no use was left.
+ * redemptions ever commit. Returns the code as updated, or none when no use was left.
  */
-function takeUse(tx: Executor, inviteId: string, now: number): Promise<InviteRow | undefined> {
+const takeUse = prepareQuery((db, p: Slots<{ inviteId: string; now: number }>) => {
   const lastUse = sql<boolean>`max_uses is not null and uses + 1 >= max_uses`;
-  return tx
+  return db
     .updateTable('invites')
     .set({
       uses: sql<number>`uses + 1`,
       status: sql<string>`case when ${lastUse} then 'exhausted' else status end`,
-      ended_at: sql<number | null>`case when ${lastUse} then cast(${now} as bigint) else ended_at end`,
-      updated_at: now,
+      ended_at: sql<number | null>`case when ${lastUse} then cast(${p.now} as bigint) else ended_at end`,
+      updated_at: p.now,
     })
-    .where('id', '=', inviteId)
+    .where('id', '=', p.inviteId)
     .where('status', '=', 'active')
     .where((eb) => eb.or([eb('max_uses', 'is', null), eb('uses', '<', eb.ref('max_uses'))]))
-    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
-    .returningAll()
-    .executeTakeFirst();
-}
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', p.now)]))
+    .returningAll();
+});
+
+const insertRedemption = prepareQuery((db, r: Slots<RedemptionRow>) =>
+  db.insertInto('invite_redemptions').values({
+    id: r.id,
+    workspace_id: r.workspace_id,
+    invite_id: r.invite_id,
+    redeemer_id: r.redeemer_id,
+    redeemer_name: r.redeemer_name,
+    campaign_id: r.campaign_id,
+    device: r.device,
+    network: r.network,
+    reward: r.reward,
+    created_at: r.created_at,
+  }),
+);
 
 /** The redemption itself, in one transaction: campaign and referral rules, the use, the rewards, the row, the edge and the event. */
 async function takeRedemption(deps: Deps, tx: Executor, invite: InviteRow, input: RedeemInput): Promise<Redemption> {
@@ -131,11 +148,8 @@ async function takeRedemption(deps: Deps, tx: Executor, invite: InviteRow, input
   }
   if (invite.purpose === 'referral') await checkReferral(tx, deps.db.dialect, { workspaceId, ownerKey: invite.owner_key, redeemerKey });
   if (campaign) await takeCampaignSlot(tx, campaign, body.redeemer.userId);
-  const updated = await takeUse(tx, invite.id, now);
-  if (!updated) {
-    refuseEnded((await findInvite(tx, workspaceId, invite.id)) ?? invite, now);
-    throw new AppError('invite_exhausted', 'The code has no uses left');
-  }
+  const [updated] = (await takeUse.execute(tx, { inviteId: invite.id, now })).rows;
+  if (!updated) throw endedProblem((await findInvite(tx, workspaceId, invite.id)) ?? invite, now) ?? new AppError('invite_exhausted', 'The code has no uses left');
   const redemptionId = newId(now);
   const reward = await rewardRedemption(tx, { invite: updated, redemptionId, redeemerKey }, now);
   const redemption: RedemptionRow = {
@@ -151,7 +165,7 @@ async function takeRedemption(deps: Deps, tx: Executor, invite: InviteRow, input
     reward: reward === null ? null : JSON.stringify(reward),
     created_at: now,
   };
-  await tx.insertInto('invite_redemptions').values(redemption).execute();
+  await insertRedemption.execute(tx, redemption);
   await noteRedemption(tx, input.watch, updated, redemption);
   if (invite.purpose === 'referral') {
     await addReferralEdge(tx, { workspaceId, inviterKey: invite.owner_key, inviteeKey: redeemerKey, inviteId: invite.id, redemptionId: redemption.id }, now);
@@ -170,7 +184,7 @@ async function takeRedemption(deps: Deps, tx: Executor, invite: InviteRow, input
 async function refuseUnknown(deps: Deps, guessing: GuessingLimits, input: RedeemInput, code: string): Promise<never> {
   const { workspaceId, ip } = input;
   const redeemerId = input.body.redeemer.userId;
-  const db = deps.db.kysely;
+  const db = deps.db.reader;
   if (code !== '' && (await codeExistsElsewhere(db, workspaceId, code))) {
     await guessing.countUnknown(workspaceId, ip, redeemerId);
     throw new AppError('invite_code_other_workspace', "This code was issued by another workspace; redeem it with that workspace's API key");
@@ -184,33 +198,66 @@ async function refuseUnknown(deps: Deps, guessing: GuessingLimits, input: Redeem
   throw new AppError('invite_code_unknown', 'The code is well formed but no invite code here has it: check it with the person who gave it');
 }
 
-/**
- * Redeems a code for a user of the integrator's system. Atomic (one transaction writes the use,
- * the rewards, the redemption, the referral edge and the invite.redeemed event, or nothing) and
- * idempotent per code and redeemer: a second redemption by the same user answers the first one
- * again, also once the code has no uses left. The Idempotency-Key header replays whole responses on top of that.
- */
-export async function redeemInvite(deps: Deps, guessing: GuessingLimits, input: RedeemInput): Promise<Redemption> {
+async function redeemInvite(deps: Deps, guessing: GuessingLimits, redemptions: GroupCommit, input: RedeemInput): Promise<Redemption> {
   const { workspaceId, ip } = input;
   const redeemerId = input.body.redeemer.userId;
   await guessing.assertNotLocked(workspaceId, ip, redeemerId);
-  const db = deps.db.kysely;
+  // Reads beside the redemption batches. What they find is re-checked in the transaction (the
+  // conditional use, the unique redemption per redeemer); an answer made from them alone waits
+  // until what they saw is on disk.
+  const db = deps.db.reader;
   const code = normalizeCode(input.body.code);
   const invite = code === '' ? undefined : await findInviteByCode(db, workspaceId, code);
   if (!invite) return refuseUnknown(deps, guessing, input, code);
   const first = await findRedemption(db, invite.id, redeemerId);
-  if (first) return replay(db, invite, first);
-  refuseEnded(invite, deps.clock.now());
+  if (first) {
+    await redemptions.synced();
+    return replay(db, invite, first);
+  }
+  const ended = endedProblem(invite, deps.clock.now());
+  if (ended) {
+    await redemptions.synced();
+    throw ended;
+  }
   try {
-    return await db.transaction().execute((tx) => takeRedemption(deps, tx, invite, input));
+    return await redemptions.run((tx) => takeRedemption(deps, tx, invite, input));
   } catch (error) {
     if (!(error instanceof AppError) && !isUniqueViolation(error)) throw error;
     // A concurrent request of the same redeemer may have committed first (taking the last use, or
     // writing this user's referral edge): the answer is its redemption.
     const winner = await findRedemption(db, invite.id, redeemerId);
-    if (winner) return replay(db, invite, winner);
+    if (winner) {
+      await redemptions.synced();
+      return replay(db, invite, winner);
+    }
     // Otherwise the one-inviter-per-invitee index: another referral for this user committed first.
     if (isUniqueViolation(error)) throw alreadyReferred();
     throw error;
   }
+}
+
+export interface Redeemer {
+  /**
+   * Redeems a code for a user of the integrator's system. Atomic (one transaction writes the use,
+   * the rewards, the redemption, the referral edge and the invite.redeemed event, or nothing) and
+   * idempotent per code and redeemer: a second redemption by the same user answers the first one
+   * again, also once the code has no uses left. The Idempotency-Key header replays whole responses
+   * on top of that. Answers once the redemption is on disk.
+   */
+  redeem(input: RedeemInput): Promise<Redemption>;
+  /** Writes the redemptions still queued; call when the service stops. */
+  close(): Promise<void>;
+}
+
+/**
+ * Redemptions go through a group commit (db/group-commit.ts): on SQLite the redemptions that
+ * arrive together share one transaction, each in a savepoint of its own, and one sync of the WAL
+ * off the event loop, instead of a synchronous commit each; on PostgreSQL each is its own transaction.
+ */
+export function createRedeemer(deps: Deps, guessing: GuessingLimits): Redeemer {
+  const redemptions = createGroupCommit(deps.db, deps.logger);
+  return {
+    redeem: (input) => redeemInvite(deps, guessing, redemptions, input),
+    close: () => redemptions.close(),
+  };
 }

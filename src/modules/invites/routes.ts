@@ -4,11 +4,15 @@ import { decodeCursor, PageOf, pageLimit, toPage } from '../../http/pagination.t
 import { NoContent, WorkspaceAnd, WorkspaceParams } from '../../http/schemas.ts';
 import type { AppInstance } from '../../http/types.ts';
 import { createRedeemLimits } from './abuse-limits.ts';
+import { BULK_REVOKE_MAX, revokeInvites } from './bulk-revoke.ts';
 import { createCampaign, deleteCampaign, getCampaign, listCampaigns, presentCampaign, updateCampaign } from './campaigns.ts';
 import { createGuessingLimits } from './guessing.ts';
-import { redeemInvite } from './redeem.ts';
+import { createRedeemer } from './redeem.ts';
 import { inviteFilterOf } from './repository.ts';
 import {
+  BULK_REVOKE_MAX_IDS,
+  BulkRevoke,
+  BulkRevokeResult,
   CAMPAIGN_STATUSES,
   CampaignChanges,
   CampaignView,
@@ -40,6 +44,8 @@ const CampaignQuery = Type.Object(
 export async function inviteRoutes(app: AppInstance, deps: Deps): Promise<void> {
   const guessing = createGuessingLimits(deps.limiter);
   const redeemLimits = createRedeemLimits(deps);
+  const redeemer = createRedeemer(deps, guessing);
+  app.addHook('onClose', async () => redeemer.close());
 
   app.get(
     '/workspaces/:workspaceId/invites',
@@ -48,7 +54,8 @@ export async function inviteRoutes(app: AppInstance, deps: Deps): Promise<void> 
       schema: {
         tags,
         summary: 'List invite codes, newest first',
-        description: 'Filter by state (active, expired, exhausted, revoked, archived), owner (ownerMemberId, or ownerUserId: your user id), purpose, campaignId and batchId. GET …/invites/export takes the same filters.',
+        description:
+          'Filter by state (active, expired, exhausted, revoked, archived), owner (ownerMemberId, or ownerUserId: your user id), purpose, campaignId, batchId and code (part of a code as typed: any case, spaces and dashes ignored; anything but letters and digits left over is 400). GET …/invites/export and POST …/invites/bulk-revoke take the same filters.',
         params: WorkspaceParams,
         querystring: InviteQuery,
         response: { 200: PageOf(InviteView) },
@@ -99,8 +106,24 @@ export async function inviteRoutes(app: AppInstance, deps: Deps): Promise<void> 
       const { body } = request;
       const ip = body.client?.ip ?? request.ip;
       const watch = await redeemLimits.admit(workspaceId, { ip, userAgent: body.client?.userAgent ?? null, device: body.device ?? null });
-      return redeemInvite(deps, guessing, { workspaceId, body, ip, watch });
+      return redeemer.redeem({ workspaceId, body, ip, watch });
     },
+  );
+
+  app.post(
+    '/workspaces/:workspaceId/invites/bulk-revoke',
+    {
+      config: { access: 'invites:manage', idempotent: true },
+      schema: {
+        tags,
+        summary: 'Revoke many invite codes in one audited action',
+        description: `Name the codes one way: ids (up to ${BULK_REVOKE_MAX_IDS.toLocaleString('en')} of this workspace's codes; an unknown one is 400 naming /ids/N), filter (the filters of GET …/invites, at least one), or batchId (every code a batch made; 404 for another workspace's, 409 invite_batch_running while it still generates: cancel it first). A filter or batch naming more than ${BULK_REVOKE_MAX.toLocaleString('en')} codes is 400. All or nothing in one transaction: each code not yet revoked (active, expired or used up) is revoked with invite.revoked as POST …/invites/{inviteId}/revoke records it; codes already revoked and archived ones are left as they are and counted in alreadyEnded. One audit entry (invite.bulk_revoked) names the selection, the reason and the counts. Honours Idempotency-Key.`,
+        params: WorkspaceParams,
+        body: BulkRevoke,
+        response: { 200: BulkRevokeResult },
+      },
+    },
+    async (request) => revokeInvites(deps, request.actor, request.params.workspaceId, request.body),
   );
 
   app.get(

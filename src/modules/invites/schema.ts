@@ -104,20 +104,57 @@ export const RevokeInvite = Type.Object(
 );
 export type RevokeInvite = Static<typeof RevokeInvite>;
 
+/** The list's filters: GET …/invites and its export take them as query parameters, bulk revoke as its body's filter. */
+export const InviteFilterFields = {
+  state: Type.Optional(Type.Enum(INVITE_STATES)),
+  ownerMemberId: Type.Optional(Id),
+  ownerUserId: Type.Optional(UserId),
+  purpose: Type.Optional(Type.Enum(PURPOSES)),
+  campaignId: Type.Optional(Id),
+  batchId: Type.Optional(Id),
+  code: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 100, description: 'Part of the code, as an operator types it: any case, spaces and dashes ignored (as on redeem); codes containing it match' }),
+  ),
+};
+const InviteFilterBody = Type.Object(InviteFilterFields, {
+  additionalProperties: false,
+  minProperties: 1,
+  description: 'The filters of GET …/invites (at least one): every code they list',
+});
+export type InviteFilterInput = Static<typeof InviteFilterBody>;
+
 export const InviteQuery = Type.Object(
   {
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
     cursor: Type.Optional(Type.String({ maxLength: 200 })),
-    state: Type.Optional(Type.Enum(INVITE_STATES)),
-    ownerMemberId: Type.Optional(Id),
-    ownerUserId: Type.Optional(UserId),
-    purpose: Type.Optional(Type.Enum(PURPOSES)),
-    campaignId: Type.Optional(Id),
-    batchId: Type.Optional(Id),
+    ...InviteFilterFields,
   },
   { additionalProperties: false },
 );
 export type InviteQuery = Static<typeof InviteQuery>;
+
+/** The most codes one bulk revoke may name by id. */
+export const BULK_REVOKE_MAX_IDS = 1000;
+
+export const BulkRevoke = Type.Object(
+  {
+    ids: Type.Optional(
+      Type.Array(Id, { minItems: 1, maxItems: BULK_REVOKE_MAX_IDS, uniqueItems: true, description: `Invite code ids of this workspace, up to ${BULK_REVOKE_MAX_IDS.toLocaleString('en')}, each once` }),
+    ),
+    filter: Type.Optional(InviteFilterBody),
+    batchId: Type.Optional(Type.String({ pattern: ID_PATTERN, description: 'Every code a batch (generated or imported) made; a batch still generating is refused: cancel it first' })),
+    reason: Type.Optional(Type.String({ maxLength: 500, description: 'Kept in the audit log and in each invite.revoked event' })),
+  },
+  { additionalProperties: false, description: 'Name the codes one way: ids, filter or batchId' },
+);
+export type BulkRevoke = Static<typeof BulkRevoke>;
+
+export const BulkRevokeResult = Type.Object({
+  matched: Type.Integer({ description: 'Codes the selection named' }),
+  revoked: Type.Integer({ description: 'Codes revoked by this request (active, expired or used up before)' }),
+  alreadyEnded: Type.Integer({ description: 'Codes of the selection that were revoked already, or archived history: left as they were' }),
+});
+export type BulkRevokeResult = Static<typeof BulkRevokeResult>;
 
 export const Redeem = Type.Object(
   {

@@ -4,7 +4,7 @@ import type { Executor } from '../../db/index.ts';
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
 import { encodeCursor } from '../../http/pagination.ts';
-import { mustBeKnown, presentParty } from './parties.ts';
+import { lookUpNames, mustBeKnown, namedParty } from './parties.ts';
 import type { Downline, Upline } from './schema.ts';
 import { getRewardSettings } from './settings.ts';
 
@@ -49,12 +49,18 @@ export async function getUpline(deps: Deps, workspaceId: string, partyKey: strin
   await mustBeKnown(db, workspaceId, partyKey);
   const { referralDepth } = await getRewardSettings(db, workspaceId);
   const steps = await uplineOf(db, workspaceId, partyKey, referralDepth);
-  return { party: presentParty(partyKey), depth: referralDepth, items: steps.map((s) => ({ level: s.level, party: presentParty(s.party), referredAt: toIso(s.referredAt) })) };
+  const names = await lookUpNames(db, workspaceId, [partyKey, ...steps.map((s) => s.party)]);
+  return {
+    party: namedParty(partyKey, names),
+    depth: referralDepth,
+    items: steps.map((s) => ({ level: s.level, party: namedParty(s.party, names), referredAt: toIso(s.referredAt) })),
+  };
 }
 
 /**
  * An inviter's downline (社区团购 团长 view): people per level down to the workspace's referral
- * depth, and one level listed newest first with each person's own direct invitees and purchases.
+ * depth, and one level listed newest first with each person's own direct invitees and purchases;
+ * every party with the name they were last given.
  */
 export async function getDownline(deps: Deps, workspaceId: string, partyKey: string, page: { level: number; before?: string; limit: number }): Promise<Downline> {
   const db = deps.db.kysely;
@@ -83,8 +89,9 @@ export async function getDownline(deps: Deps, workspaceId: string, partyKey: str
           .where('buyer_key', 'in', keys)
           .groupBy('buyer_key')
           .execute();
+  const names = await lookUpNames(db, workspaceId, [partyKey, ...rows.flatMap((r) => [r.party, r.inviter])]);
   return {
-    party: presentParty(partyKey),
+    party: namedParty(partyKey, names),
     depth: referralDepth,
     currency,
     levels,
@@ -93,8 +100,8 @@ export async function getDownline(deps: Deps, workspaceId: string, partyKey: str
     items: rows.map((r) => {
       const purchases = bought.find((b) => b.buyer_key === r.party);
       return {
-        party: presentParty(r.party),
-        inviter: presentParty(r.inviter),
+        party: namedParty(r.party, names),
+        inviter: namedParty(r.inviter, names),
         referredAt: toIso(Number(r.referred_at)),
         invitees: Number(invitees.find((i) => i.inviter_key === r.party)?.n ?? 0),
         purchases: { count: Number(purchases?.n ?? 0), netAmount: Number(purchases?.net ?? 0) },

@@ -3,14 +3,14 @@ import type { Deps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
 import { findCampaign } from '../invites/campaigns.ts';
 import { REFERRAL_SCOPE } from './ledger.ts';
-import { presentParty } from './parties.ts';
+import { lookUpNames, namedParty } from './parties.ts';
 import type { Leaderboard } from './schema.ts';
 import { getRewardSettings } from './settings.ts';
 
 /**
  * The top owners of a program (a campaign, or the referral program) by live invitees, ties going
  * to whoever reached the count first: a range of the counters' (workspace, scope, invitees,
- * reached_at) index, then the reward sums of just those owners.
+ * reached_at) index, then the reward sums and latest names of just those owners.
  */
 export async function getLeaderboard(deps: Deps, workspaceId: string, query: { campaignId?: string; limit: number }): Promise<Leaderboard> {
   const db = deps.db.kysely;
@@ -49,12 +49,13 @@ export async function getLeaderboard(deps: Deps, workspaceId: string, query: { c
           .groupBy('beneficiary_key')
           .execute();
   const { currency } = await getRewardSettings(db, workspaceId);
+  const names = await lookUpNames(db, workspaceId, keys);
   return {
     campaign,
     currency,
     items: top.map((t, i) => {
       const sum = sums.find((s) => s.beneficiary_key === t.party_key);
-      return { rank: i + 1, party: presentParty(t.party_key), invitees: t.invitees, rewardAmount: Number(sum?.reward ?? 0), paidAmount: Number(sum?.paid ?? 0) };
+      return { rank: i + 1, party: namedParty(t.party_key, names), invitees: t.invitees, rewardAmount: Number(sum?.reward ?? 0), paidAmount: Number(sum?.paid ?? 0) };
     }),
   };
 }

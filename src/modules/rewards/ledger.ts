@@ -8,8 +8,8 @@ import { newId } from '../../ids.ts';
 import type { Actor } from '../audit/actor.ts';
 import { recordChange } from '../audit/record.ts';
 import { recordEvent } from '../events/outbox.ts';
-import { presentParty } from './parties.ts';
-import type { EntryKind, EntryState, EntryView, PayEntry, ReverseEntry } from './schema.ts';
+import { lookUpNames, nameParty, presentParty, type PartyNames } from './parties.ts';
+import type { EntryKind, EntryRecord, EntryState, EntryView, PayEntry, ReverseEntry } from './schema.ts';
 
 export type EntryRow = Selectable<RewardEntryTable>;
 
@@ -17,7 +17,8 @@ const DAY_MS = 24 * 3600 * 1000;
 /** The scope of the referral program; a campaign's scope is its id. */
 export const REFERRAL_SCOPE = 'referral';
 
-export function presentEntry(row: EntryRow): EntryView {
+/** An entry as events carry it; nameEntries makes the API's view of it. */
+export function presentEntry(row: EntryRow): EntryRecord {
   return {
     id: row.id,
     beneficiary: presentParty(row.beneficiary_key),
@@ -43,6 +44,16 @@ export function presentEntry(row: EntryRow): EntryView {
     paidAt: toIso(row.paid_at),
     reversedAt: toIso(row.reversed_at),
   };
+}
+
+export function nameEntry(entry: EntryRecord, names: PartyNames): EntryView {
+  return { ...entry, beneficiary: nameParty(entry.beneficiary, names), source: nameParty(entry.source, names) };
+}
+
+/** Entries as the API shows them: beneficiary and source with the names they were last given (one look-up for all). */
+export async function nameEntries(db: Executor, workspaceId: string, entries: EntryRecord[]): Promise<EntryView[]> {
+  const names = await lookUpNames(db, workspaceId, entries.flatMap((e) => [e.beneficiary.key, e.source.key]));
+  return entries.map((entry) => nameEntry(entry, names));
 }
 
 export interface NewEntry {
@@ -138,7 +149,8 @@ async function mustFindEntry(db: Executor, workspaceId: string, entryId: string)
 }
 
 export async function getEntry(deps: Deps, workspaceId: string, entryId: string): Promise<EntryView> {
-  return presentEntry(await mustFindEntry(deps.db.kysely, workspaceId, entryId));
+  const [view] = await nameEntries(deps.db.kysely, workspaceId, [presentEntry(await mustFindEntry(deps.db.kysely, workspaceId, entryId))]);
+  return view!;
 }
 
 const EVENT_OF = { approved: 'reward.approved', paid: 'reward.paid', reversed: 'reward.reversed' } as const;
@@ -176,16 +188,19 @@ export async function transitionEntry(
   input: PayEntry & ReverseEntry = {},
 ): Promise<EntryView> {
   const now = deps.clock.now();
-  return deps.db.kysely.transaction().execute(async (tx) => {
+  const moved = await deps.db.kysely.transaction().execute(async (tx) => {
     const row = await mustFindEntry(tx, workspaceId, entryId);
     if (to === 'approved' && row.state === 'pending' && now < row.hold_until) {
       throw new AppError('reward_on_hold', `The entry is held until ${toIso(row.hold_until)} (the holding period); approve it from then on`, { approvableAt: toIso(row.hold_until) });
     }
-    const moved = await moveEntry(tx, row, to, now, { reference: input.reference, reason: input.reason });
-    if (!moved) throw refuseTransition(await mustFindEntry(tx, workspaceId, entryId), to);
-    await recordMove(tx, actor, row, moved, now);
-    return presentEntry(moved);
+    const after = await moveEntry(tx, row, to, now, { reference: input.reference, reason: input.reason });
+    if (!after) throw refuseTransition(await mustFindEntry(tx, workspaceId, entryId), to);
+    await recordMove(tx, actor, row, after, now);
+    return presentEntry(after);
   });
+  // Named once committed: on SQLite the transaction holds the one connection.
+  const [view] = await nameEntries(deps.db.kysely, workspaceId, [moved]);
+  return view!;
 }
 
 export interface LedgerFilter {

@@ -1,10 +1,27 @@
 import type { Executor } from '../../db/index.ts';
 import { AppError } from '../../errors.ts';
-import type { PartyView } from './schema.ts';
+import { latestPartyNames } from '../invites/party-names.ts';
+import type { PartyRef, PartyView } from './schema.ts';
 
-/** A party key ('u:<user id>' or 'm:<member id>', see invites/party.ts) as the API shows it. */
-export function presentParty(key: string): PartyView {
+/** A party key ('u:<user id>' or 'm:<member id>', see invites/party.ts) as events name it. */
+export function presentParty(key: string): PartyRef {
   return { key, type: key.startsWith('m:') ? 'member' : 'user', id: key.slice(2) };
+}
+
+/** The latest name known per party key (invites/party-names.ts); parties without one are absent. */
+export type PartyNames = ReadonlyMap<string, string>;
+
+export function lookUpNames(db: Executor, workspaceId: string, keys: Iterable<string>): Promise<PartyNames> {
+  return latestPartyNames(db, workspaceId, keys);
+}
+
+/** A party as the read API shows it: with the name it was last given. */
+export function nameParty(party: PartyRef, names: PartyNames): PartyView {
+  return { ...party, displayName: names.get(party.key) ?? null };
+}
+
+export function namedParty(key: string, names: PartyNames): PartyView {
+  return nameParty(presentParty(key), names);
 }
 
 /**

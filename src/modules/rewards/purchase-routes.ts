@@ -4,7 +4,7 @@ import { decodeCursor, encodeCursor, PageOf, pageLimit } from '../../http/pagina
 import { Id, WorkspaceParams } from '../../http/schemas.ts';
 import type { AppInstance } from '../../http/types.ts';
 import { userKey } from '../invites/party.ts';
-import { listPurchaseRows, mustFindPurchase, presentPurchase, recordPurchase } from './purchases.ts';
+import { listPurchaseRows, mustFindPurchase, namePurchases, presentPurchase, recordPurchase } from './purchases.ts';
 import { recordRefund } from './refunds.ts';
 import { NewPurchase, NewRefund, OrderId, PurchaseQuery, PurchaseResult, PurchaseView, RefundResult } from './schema.ts';
 
@@ -56,14 +56,19 @@ export async function purchaseRoutes(app: AppInstance, deps: Deps): Promise<void
         limit: limit + 1,
       });
       const items = rows.slice(0, limit);
-      return { items: await Promise.all(items.map((row) => presentPurchase(db, row))), nextCursor: rows.length > limit ? encodeCursor(items.at(-1)!.id) : null };
+      const { purchases } = await namePurchases(db, request.params.workspaceId, await Promise.all(items.map((row) => presentPurchase(db, row))));
+      return { items: purchases, nextCursor: rows.length > limit ? encodeCursor(items.at(-1)!.id) : null };
     },
   );
 
   app.get(
     '/workspaces/:workspaceId/purchases/:orderId',
     { config: { access: 'rewards:read' }, schema: { tags, summary: 'A reported purchase, by your order id', params: OrderParams, response: { 200: PurchaseView } } },
-    async (request) => presentPurchase(deps.db.kysely, await mustFindPurchase(deps.db.kysely, request.params.workspaceId, request.params.orderId)),
+    async (request) => {
+      const db = deps.db.kysely;
+      const record = await presentPurchase(db, await mustFindPurchase(db, request.params.workspaceId, request.params.orderId));
+      return (await namePurchases(db, request.params.workspaceId, [record])).purchases[0]!;
+    },
   );
 
   app.post(

@@ -11,9 +11,9 @@ import { fieldIssue } from '../invites/campaigns.ts';
 import { userKey } from '../invites/party.ts';
 import { commissionOf } from './commission.ts';
 import { uplineOf } from './graph.ts';
-import { insertEntries, pendingEntry, presentEntry, REFERRAL_SCOPE, type EntryRow } from './ledger.ts';
-import { isKnownParty, presentParty } from './parties.ts';
-import type { NewPurchase, PurchaseResult, PurchaseView } from './schema.ts';
+import { insertEntries, nameEntry, pendingEntry, presentEntry, REFERRAL_SCOPE, type EntryRow } from './ledger.ts';
+import { isKnownParty, lookUpNames, nameParty, presentParty, type PartyNames } from './parties.ts';
+import type { EntryRecord, NewPurchase, PurchaseRecord, PurchaseResult, PurchaseView } from './schema.ts';
 import { getRewardSettings } from './settings.ts';
 
 export type PurchaseRow = Selectable<PurchaseTable>;
@@ -32,8 +32,8 @@ export async function mustFindPurchase(db: Executor, workspaceId: string, orderI
   return row;
 }
 
-/** The purchase with its attribution and refunds, as the API shows it. */
-export async function presentPurchase(db: Executor, row: PurchaseRow): Promise<PurchaseView> {
+/** The purchase with its attribution and refunds, as events carry it (namePurchases makes the API's view). */
+export async function presentPurchase(db: Executor, row: PurchaseRow): Promise<PurchaseRecord> {
   const attributions = await db.selectFrom('purchase_attributions').select(['level', 'party_key']).where('purchase_id', '=', row.id).orderBy('level').execute();
   const refunds = await db.selectFrom('purchase_refunds').selectAll().where('purchase_id', '=', row.id).orderBy('id').execute();
   return {
@@ -50,13 +50,28 @@ export async function presentPurchase(db: Executor, row: PurchaseRow): Promise<P
   };
 }
 
+function namePurchase(purchase: PurchaseRecord, names: PartyNames): PurchaseView {
+  return { ...purchase, buyer: nameParty(purchase.buyer, names), attributedTo: purchase.attributedTo.map((a) => ({ level: a.level, party: nameParty(a.party, names) })) };
+}
+
+/**
+ * Purchases and entries as the API shows them: every party (buyers, the chains they are
+ * attributed to, the entries' beneficiaries and sources) with the name last given, in one look-up.
+ */
+export async function namePurchases(db: Executor, workspaceId: string, purchases: PurchaseRecord[], entries: EntryRecord[] = []) {
+  const keys = [...purchases.flatMap((p) => [p.buyer.key, ...p.attributedTo.map((a) => a.party.key)]), ...entries.flatMap((e) => [e.beneficiary.key, e.source.key])];
+  const names = await lookUpNames(db, workspaceId, keys);
+  return { purchases: purchases.map((p) => namePurchase(p, names)), entries: entries.map((e) => nameEntry(e, names)) };
+}
+
 /** The purchase's commission entries as they stand now (reversed parts split off by refunds included), oldest first. */
 function commissionsOf(db: Executor, purchaseId: string): Promise<EntryRow[]> {
   return db.selectFrom('reward_entries').selectAll().where('purchase_id', '=', purchaseId).orderBy('id').execute();
 }
 
 async function result(db: Executor, row: PurchaseRow, replayed: boolean): Promise<PurchaseResult> {
-  return { purchase: await presentPurchase(db, row), commissions: (await commissionsOf(db, row.id)).map(presentEntry), replayed };
+  const named = await namePurchases(db, row.workspace_id, [await presentPurchase(db, row)], (await commissionsOf(db, row.id)).map(presentEntry));
+  return { purchase: named.purchases[0]!, commissions: named.entries, replayed };
 }
 
 /** A report of an order id already recorded: the same details replay it, other details are a conflict. */

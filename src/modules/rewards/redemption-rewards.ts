@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { toIso } from '../../clock.ts';
 import type { Executor } from '../../db/index.ts';
+import { prepareQuery, type Slots } from '../../db/prepared-query.ts';
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
 import type { Actor } from '../audit/actor.ts';
@@ -22,19 +23,22 @@ export function programOf(invite: Pick<InviteRow, 'purpose' | 'campaign_id'>): s
   return null;
 }
 
+const raiseCounter = prepareQuery((db, c: Slots<{ workspaceId: string; scope: string; partyKey: string; now: number }>) =>
+  db
+    .insertInto('reward_counters')
+    .values({ workspace_id: c.workspaceId, scope: c.scope, party_key: c.partyKey, invitees: 1, reached_at: c.now })
+    .onConflict((oc) => oc.columns(['workspace_id', 'scope', 'party_key']).doUpdateSet({ invitees: sql<number>`reward_counters.invitees + 1`, reached_at: c.now }))
+    .returning('invitees'),
+);
+
 /**
  * One more live invitee for the owner in the program, as a single upsert. On PostgreSQL the row
  * lock it takes is held to the end of the redeeming transaction, so concurrent redemptions for the
  * same owner count one after another and each sees the count it made; SQLite has one writer.
  */
 async function raiseCount(tx: Executor, workspaceId: string, scope: string, partyKey: string, now: number): Promise<number> {
-  const row = await tx
-    .insertInto('reward_counters')
-    .values({ workspace_id: workspaceId, scope, party_key: partyKey, invitees: 1, reached_at: now })
-    .onConflict((oc) => oc.columns(['workspace_id', 'scope', 'party_key']).doUpdateSet({ invitees: sql<number>`reward_counters.invitees + 1`, reached_at: now }))
-    .returning('invitees')
-    .executeTakeFirstOrThrow();
-  return row.invitees;
+  const [row] = (await raiseCounter.execute(tx, { workspaceId, scope, partyKey, now })).rows;
+  return row!.invitees;
 }
 
 async function lowerCount(tx: Executor, workspaceId: string, scope: string, partyKey: string): Promise<number> {

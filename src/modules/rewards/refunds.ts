@@ -9,7 +9,7 @@ import { recordChange } from '../audit/record.ts';
 import { recordEvent } from '../events/outbox.ts';
 import { refundReversal } from './commission.ts';
 import { moveEntry, presentEntry, type EntryRow } from './ledger.ts';
-import { mustFindPurchase, presentPurchase, type PurchaseRow, type RefundRow } from './purchases.ts';
+import { mustFindPurchase, namePurchases, presentPurchase, type PurchaseRow, type RefundRow } from './purchases.ts';
 import type { NewRefund, RefundResult } from './schema.ts';
 
 const REFUND_REASON = 'refund';
@@ -21,10 +21,11 @@ function findRefund(db: Executor, purchaseId: string, refundId: string): Promise
 async function result(db: Executor, purchase: PurchaseRow, refund: RefundRow, replayed: boolean): Promise<RefundResult> {
   const reversals = await db.selectFrom('reward_entries').selectAll().where('purchase_id', '=', purchase.id).where('refund_id', '=', refund.refund_id).orderBy('id').execute();
   const current = await mustFindPurchase(db, purchase.workspace_id, purchase.order_id);
+  const named = await namePurchases(db, purchase.workspace_id, [await presentPurchase(db, current)], reversals.map(presentEntry));
   return {
     refund: { refundId: refund.refund_id, amount: Number(refund.amount), unrecovered: Number(refund.unrecovered), refundedAt: toIso(refund.created_at) },
-    purchase: await presentPurchase(db, current),
-    reversals: reversals.map(presentEntry),
+    purchase: named.purchases[0]!,
+    reversals: named.entries,
     replayed,
   };
 }

@@ -3,7 +3,7 @@ import type { Deps } from '../../deps.ts';
 import { decodeCursor, pageLimit, toPage } from '../../http/pagination.ts';
 import { Id, WorkspaceAnd, WorkspaceParams } from '../../http/schemas.ts';
 import type { AppInstance } from '../../http/types.ts';
-import { getEntry, listLedger, presentEntry, transitionEntry } from './ledger.ts';
+import { getEntry, listLedger, nameEntries, presentEntry, transitionEntry } from './ledger.ts';
 import { getLeaderboard } from './leaderboard.ts';
 import { purchaseRoutes } from './purchase-routes.ts';
 import { reverseRedemption } from './redemption-rewards.ts';
@@ -17,7 +17,7 @@ import {
   LedgerPage,
   LedgerQuery,
   PayEntry,
-  RedemptionReversal,
+  RedemptionReversalView,
   ReverseEntry,
   RewardSettings,
 } from './schema.ts';
@@ -112,7 +112,8 @@ export async function rewardRoutes(app: AppInstance, deps: Deps): Promise<void> 
         limit: limit + 1,
       });
       const { currency } = await getRewardSettings(deps.db.kysely, request.params.workspaceId);
-      return { ...toPage(rows, limit, presentEntry), currency, totals };
+      const page = toPage(rows, limit, presentEntry);
+      return { items: await nameEntries(deps.db.kysely, request.params.workspaceId, page.items), nextCursor: page.nextCursor, currency, totals };
     },
   );
 
@@ -200,10 +201,15 @@ export async function rewardRoutes(app: AppInstance, deps: Deps): Promise<void> 
           "The redemption stops counting as the code owner's invitee; the entries it created and the milestone tiers the owner no longer reaches are reversed (paid ones are kept and listed). The referral edge stays. Once only (409 redemption_already_reversed). Audited; records invite.redemption_reversed and reward.reversed. The body may be omitted.",
         params: RedemptionParams,
         body: ReverseEntry,
-        response: { 200: RedemptionReversal },
+        response: { 200: RedemptionReversalView },
       },
       ...optionalBody,
     },
-    async (request) => reverseRedemption(deps, request.actor, request.params.workspaceId, request.params.redemptionId, request.body.reason ?? null),
+    async (request) => {
+      const { workspaceId } = request.params;
+      const reversal = await reverseRedemption(deps, request.actor, workspaceId, request.params.redemptionId, request.body.reason ?? null);
+      const entries = await nameEntries(deps.db.kysely, workspaceId, [...reversal.reversed, ...reversal.kept]);
+      return { ...reversal, reversed: entries.slice(0, reversal.reversed.length), kept: entries.slice(reversal.reversed.length) };
+    },
   );
 }

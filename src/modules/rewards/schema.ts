@@ -24,10 +24,19 @@ export const PartyKey = Type.String({
   pattern: '^(u:.*\\S.*|m:[0-9A-HJKMNP-TV-Z]{26})$',
   description: "A person in the referral graph: u:<your user id> or m:<member id> (at most 100 characters in a URL path)",
 });
-export const PartyView = Type.Object({
+/** A person by key, as events and the redeem answer name them. */
+export const PartyRef = Type.Object({
   key: Type.String({ description: 'u:<your user id> or m:<member id>' }),
   type: Type.Enum(['user', 'member'] as const),
   id: Type.String({ description: 'Your user id, or the member id' }),
+});
+export type PartyRef = Static<typeof PartyRef>;
+/** A person as the read API shows them: the key, and the name they were last given. */
+export const PartyView = Type.Object({
+  ...PartyRef.properties,
+  displayName: Type.Union([Type.String(), Type.Null()], {
+    description: 'The latest name known for them: the owner name given with a code they own, or the redeemer name given with a redemption they made, whichever came last; null when none was given',
+  }),
 });
 export type PartyView = Static<typeof PartyView>;
 
@@ -100,6 +109,9 @@ export const EntryView = Type.Object({
   reversedAt: NullableTimestamp,
 });
 export type EntryView = Static<typeof EntryView>;
+/** An entry as events carry it: parties by key only (names are looked up when the API shows an entry). */
+export const EntryRecord = Type.Object({ ...EntryView.properties, beneficiary: PartyRef, source: PartyRef });
+export type EntryRecord = Static<typeof EntryRecord>;
 
 const StateTotal = Type.Object({ count: Type.Integer(), amount: Type.Integer() });
 export const LedgerPage = Type.Object({
@@ -133,7 +145,7 @@ export type PayEntry = Static<typeof PayEntry>;
 export const ReverseEntry = Type.Object({ reason: Type.Optional(Reason) }, { additionalProperties: false });
 export type ReverseEntry = Static<typeof ReverseEntry>;
 
-export const RedemptionReversal = Type.Object({
+export const RedemptionReversalView = Type.Object({
   redemptionId: Type.String(),
   reason: Type.Union([Type.String(), Type.Null()]),
   reversedAt: Timestamp,
@@ -141,13 +153,16 @@ export const RedemptionReversal = Type.Object({
   reversed: Type.Array(EntryView, { description: 'Entries reversed: the ones this redemption created, and milestone tiers the owner no longer reaches' }),
   kept: Type.Array(EntryView, { description: 'Entries that would have been reversed but are paid already (paid is final)' }),
 });
+export type RedemptionReversalView = Static<typeof RedemptionReversalView>;
+/** The reversal as its event carries it (entries with parties by key). */
+export const RedemptionReversal = Type.Object({ ...RedemptionReversalView.properties, reversed: Type.Array(EntryRecord), kept: Type.Array(EntryRecord) });
 export type RedemptionReversal = Static<typeof RedemptionReversal>;
 
 export const RewardOutcome = Type.Union(
   [
     Type.Object({
       program: Type.Enum(['referral', 'campaign'] as const),
-      beneficiary: PartyView,
+      beneficiary: Type.Object(PartyRef.properties, { description: "The code's owner (the redemption's owner has their display name)" }),
       invitees: Type.Integer({ description: "The code owner's live invitees in the program, this redemption included" }),
       entries: Type.Array(
         Type.Object({ id: Type.String(), kind: Type.Enum(['redemption', 'milestone'] as const), amount: Type.Integer(), currency: Type.String(), tier: Type.Union([Type.Integer(), Type.Null()]) }),
@@ -194,6 +209,9 @@ export const PurchaseView = Type.Object({
   refunds: Type.Array(RefundView),
 });
 export type PurchaseView = Static<typeof PurchaseView>;
+/** A purchase as events carry it: parties by key only. */
+export const PurchaseRecord = Type.Object({ ...PurchaseView.properties, buyer: PartyRef, attributedTo: Type.Array(Type.Object({ level: Type.Integer(), party: PartyRef })) });
+export type PurchaseRecord = Static<typeof PurchaseRecord>;
 
 export const PurchaseResult = Type.Object({
   purchase: PurchaseView,

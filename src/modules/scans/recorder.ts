@@ -89,11 +89,18 @@ interface BatchRows {
   now: number;
 }
 
-// Scans of one code share their tags object; its JSON is made once.
+// Scans of one code share their tags object, and scans from one kind of phone their agent's class
+// (user-agent.ts): the JSON of each is made once.
 const tagsJson = new WeakMap<object, string>();
 function jsonOfTags(tags: Record<string, unknown>): string {
   let json = tagsJson.get(tags);
   if (json === undefined) tagsJson.set(tags, (json = JSON.stringify(tags)));
+  return json;
+}
+const uaJson = new WeakMap<UserAgentClass, string>();
+function jsonOfAgent(ua: UserAgentClass): string {
+  let json = uaJson.get(ua);
+  if (json === undefined) uaJson.set(ua, (json = JSON.stringify({ app: ua.app, os: ua.os })));
   return json;
 }
 
@@ -114,7 +121,7 @@ function scannedPayloads(): (scan: ScanRecord<unknown>) => string {
       heads.set(key, head);
     }
     if (s.at !== lastAt) lastIso = new Date((lastAt = s.at)).toISOString();
-    return `${head},"tags":${jsonOfTags(s.tags)},"ua":${JSON.stringify({ app: s.ua.app, os: s.ua.os })},"at":"${lastIso}"}`;
+    return `${head},"tags":${jsonOfTags(s.tags)},"ua":${jsonOfAgent(s.ua)},"at":"${lastIso}"}`;
   };
 }
 

@@ -17,13 +17,15 @@ interface Props {
   list: CursorList<InviteBatch>;
   /** Shows the batch's codes in the codes tab. */
   onShowCodes: (batchId: string) => void;
+  /** Revokes every code the batch made (once it stopped making them). */
+  onRevokeCodes: (batch: InviteBatch) => void;
   /** A batch finished (or was cancelled): the codes list may have grown. */
   onFinished: (batch: InviteBatch) => void;
 }
 
-/** Generated and imported batches, newest first, each with its live progress, its codes and its files. */
-export function BatchesTable({ list, onShowCodes, onFinished }: Props) {
-  const { t, formatTime } = useI18n();
+/** Generated and imported batches, newest first, each with its live progress, its codes and its files, and revoking its codes at once. */
+export function BatchesTable({ list, onShowCodes, onRevokeCodes, onFinished }: Props) {
+  const { t, formatTime, lang } = useI18n();
   const workspace = useWorkspace();
   const feedback = useFeedback();
   const exportBase = `/api/v1${workspacePath(workspace.id, 'invite-batches')}`;
@@ -69,15 +71,20 @@ export function BatchesTable({ list, onShowCodes, onFinished }: Props) {
           <Button size="small" onClick={() => onShowCodes(b.id)} data-testid={`batch-codes-${b.id}`}>
             {t('batches.showCodes')}
           </Button>
-          <Button size="small" icon={<DownloadOutlined />} href={`${exportBase}/${encodeURIComponent(b.id)}/export?format=csv`} download>
+          <Button size="small" icon={<DownloadOutlined />} href={`${exportBase}/${encodeURIComponent(b.id)}/export?format=csv&locale=${lang}`} download>
             CSV
           </Button>
-          <Button size="small" icon={<DownloadOutlined />} href={`${exportBase}/${encodeURIComponent(b.id)}/export?format=xlsx`} download>
+          <Button size="small" icon={<DownloadOutlined />} href={`${exportBase}/${encodeURIComponent(b.id)}/export?format=xlsx&locale=${lang}`} download>
             XLSX
           </Button>
           {canManageInvites(workspace.role) && isActive(b) && (
             <Button size="small" danger onClick={() => void cancel(b)} data-testid={`batch-cancel-${b.id}`}>
               {t('batches.cancel')}
+            </Button>
+          )}
+          {canManageInvites(workspace.role) && !isActive(b) && b.generated > 0 && (
+            <Button size="small" danger onClick={() => onRevokeCodes(b)} data-testid={`batch-revoke-${b.id}`}>
+              {t('batches.revokeCodes')}
             </Button>
           )}
         </Space>

@@ -20,30 +20,38 @@ function rowErrorsOf(error: unknown): RowError[] {
   return Array.isArray(rows) ? (rows as RowError[]) : [];
 }
 
+/** A fresh Idempotency-Key (getRandomValues: randomUUID needs a secure context, and the console may be served over plain HTTP on a LAN). */
+function newKey(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 /**
  * "Import CSV": the file goes to the server as it is (text/csv), which imports it all or nothing.
  * A refusal lists every problem by line and column, in a table, so the file can be fixed at once.
+ * Each picked file gets its own Idempotency-Key: sending it again after a lost answer gets the
+ * first answer back instead of a refusal for codes the first upload already imported.
  */
 export function ImportInvitesModal({ onImported }: { onImported: (batch: InviteBatch) => void }) {
   const { t } = useI18n();
   const workspace = useWorkspace();
   const [open, setOpen] = useState(false);
-  const [file, setFile] = useState<File | null>(null);
+  const [picked, setPicked] = useState<{ file: File; key: string } | null>(null);
+  const file = picked?.file ?? null;
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<unknown>(null);
 
   const close = () => {
     setOpen(false);
-    setFile(null);
+    setPicked(null);
     setError(null);
   };
 
   const send = async () => {
-    if (!file) return;
+    if (!picked) return;
     setSending(true);
     setError(null);
     try {
-      const batch = await api.upload<InviteBatch>(workspacePath(workspace.id, 'invites', 'import'), file, 'text/csv');
+      const batch = await api.upload<InviteBatch>(workspacePath(workspace.id, 'invites', 'import'), picked.file, 'text/csv', picked.key);
       close();
       onImported(batch);
     } catch (failure) {
@@ -75,12 +83,12 @@ export function ImportInvitesModal({ onImported }: { onImported: (batch: InviteB
             accept=".csv,text/csv"
             maxCount={1}
             fileList={file ? [{ uid: 'csv', name: file.name, status: 'done' }] : []}
-            beforeUpload={(picked) => {
-              setFile(picked);
+            beforeUpload={(chosen) => {
+              setPicked({ file: chosen, key: newKey() });
               setError(null);
               return false;
             }}
-            onRemove={() => setFile(null)}
+            onRemove={() => setPicked(null)}
           >
             <p className="ant-upload-drag-icon">
               <InboxOutlined />

@@ -6,6 +6,7 @@ import { useCampaigns } from './useCampaigns.ts';
 
 // A type, not an interface: it is used as a query-string record.
 export type InviteFilter = {
+  code?: string;
   state?: string;
   purpose?: string;
   ownerUserId?: string;
@@ -14,9 +15,10 @@ export type InviteFilter = {
   batchId?: string;
 };
 
-export const FILTER_KEYS = ['state', 'purpose', 'ownerUserId', 'ownerMemberId', 'campaignId', 'batchId'] as const satisfies readonly (keyof InviteFilter)[];
+export const FILTER_KEYS = ['code', 'state', 'purpose', 'ownerUserId', 'ownerMemberId', 'campaignId', 'batchId'] as const satisfies readonly (keyof InviteFilter)[];
 
 interface Values {
+  code?: string;
   state?: string;
   purpose?: string;
   ownerType: 'user' | 'member';
@@ -26,6 +28,7 @@ interface Values {
 
 function valuesOf(filter: InviteFilter): Values {
   return {
+    code: filter.code,
     state: filter.state,
     purpose: filter.purpose,
     ownerType: filter.ownerMemberId ? 'member' : 'user',
@@ -34,7 +37,10 @@ function valuesOf(filter: InviteFilter): Values {
   };
 }
 
-/** The list's filters (the export takes the same): state, purpose, owner, campaign, and a batch picked from the batches tab. */
+/**
+ * The list's filters (the export and "revoke all matching" take the same): part of a code, state,
+ * purpose, owner, campaign, and a batch picked from the batches tab.
+ */
 export function InviteFilters({ filter, onChange }: { filter: InviteFilter; onChange: (filter: InviteFilter) => void }) {
   const { t } = useI18n();
   const [form] = Form.useForm<Values>();
@@ -43,10 +49,12 @@ export function InviteFilters({ filter, onChange }: { filter: InviteFilter; onCh
   // The filter also changes from outside (a batch's "show codes", a link from a campaign).
   useEffect(() => form.setFieldsValue(valuesOf(filter)), [filter, form]);
 
-  const apply = ({ state, purpose, ownerType, ownerId, campaignId }: Values) => {
-    // Owner ids are matched as stored: only surrounding spaces are dropped.
+  const apply = ({ code, state, purpose, ownerType, ownerId, campaignId }: Values) => {
+    // Owner ids are matched as stored: only surrounding spaces are dropped. Code text is sent as
+    // typed: the server ignores case, spaces and dashes as it does when redeeming.
     const owner = ownerId?.trim() || undefined;
     onChange({
+      code: code?.trim() || undefined,
       state,
       purpose,
       ownerUserId: ownerType === 'user' ? owner : undefined,
@@ -58,6 +66,9 @@ export function InviteFilters({ filter, onChange }: { filter: InviteFilter; onCh
 
   return (
     <Form form={form} layout="inline" initialValues={valuesOf(filter)} onFinish={apply} style={{ rowGap: 12, marginBottom: 16 }}>
+      <Form.Item name="code" rules={[{ max: 100 }]}>
+        <Input placeholder={t('invites.codeFilter')} allowClear style={{ width: 180 }} data-testid="invite-filter-code" />
+      </Form.Item>
       <Form.Item name="state">
         <Select
           placeholder={t('invites.stateLabel')}

@@ -4,11 +4,11 @@ import type { TableColumnsType } from 'antd';
 import { useMemo, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { workspacePath } from '../../api/client.ts';
-import type { Invite, InviteBatch } from '../../api/types.ts';
+import type { BulkRevoked, Invite, InviteBatch } from '../../api/types.ts';
 import { CursorTable } from '../../components/CursorTable.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { TagList } from '../../components/TagList.tsx';
-import { describeError, useFeedback } from '../../feedback.ts';
+import { useFeedback } from '../../feedback.ts';
 import { useApiList } from '../../hooks/useCursorList.ts';
 import { useI18n } from '../../I18nProvider.tsx';
 import { canManageInvites } from '../../permissions.ts';
@@ -21,16 +21,16 @@ import { ImportInvitesModal } from './ImportInvitesModal.tsx';
 import { FILTER_KEYS, InviteFilters, type InviteFilter } from './InviteFilters.tsx';
 import { InviteFormModal } from './InviteFormModal.tsx';
 import { InviteStateTag } from './InviteStateTag.tsx';
-import { RevokeInvitesModal, type RevokeOutcome } from './RevokeInvitesModal.tsx';
+import { RevokeInvitesModal, type RevokeSelection } from './RevokeInvitesModal.tsx';
 import { ShortLinkModal } from './ShortLinkModal.tsx';
 import { useCampaigns } from './useCampaigns.ts';
 
 /** Codes that can still be revoked. */
 const revocable = (invite: Invite) => invite.state !== 'revoked' && invite.state !== 'archived';
 
-/** The export of the list as it is filtered: a same-origin link, so the session cookie authenticates it. */
-function exportHref(workspaceId: string, filter: InviteFilter, format: 'csv' | 'xlsx'): string {
-  const query = new URLSearchParams({ format });
+/** The export of the list as it is filtered, in the console's language: a same-origin link, so the session cookie authenticates it. */
+function exportHref(workspaceId: string, filter: InviteFilter, format: 'csv' | 'xlsx', locale: string): string {
+  const query = new URLSearchParams({ format, locale });
   for (const key of FILTER_KEYS) if (filter[key]) query.set(key, filter[key]);
   return `/api/v1${workspacePath(workspaceId, 'invites', 'export')}?${query.toString()}`;
 }
@@ -38,10 +38,11 @@ function exportHref(workspaceId: string, filter: InviteFilter, format: 'csv' | '
 /**
  * Invite codes (邀请码): the filtered list with its export, one code created at a time, batches
  * generated in the background or imported from a CSV, and per code its short link, extension and
- * revocation (also for the selected codes at once). Filters and the tab live in the URL.
+ * revocation — also for the selected codes, every code the filters list, or a batch's codes, each
+ * in one request. Filters and the tab live in the URL.
  */
 export default function InvitesPage() {
-  const { t, formatTime } = useI18n();
+  const { t, formatTime, lang } = useI18n();
   const workspace = useWorkspace();
   const feedback = useFeedback();
   const go = useNavigate();
@@ -59,7 +60,7 @@ export default function InvitesPage() {
   const campaignName = new Map((campaigns.data?.items ?? []).map((c) => [c.id, c.name]));
   const [selected, setSelected] = useState<Invite[]>([]);
   const [extending, setExtending] = useState<Invite | null>(null);
-  const [revoking, setRevoking] = useState<Invite[] | null>(null);
+  const [revoking, setRevoking] = useState<RevokeSelection | null>(null);
   const [linkOf, setLinkOf] = useState<Invite | null>(null);
 
   const navigate = (next: { filter?: InviteFilter; tab?: 'codes' | 'batches' }) => {
@@ -70,13 +71,13 @@ export default function InvitesPage() {
     setSelected([]);
   };
 
-  const revoked = ({ revoked: count, failed }: RevokeOutcome) => {
+  const revoked = ({ revoked: count, alreadyEnded }: BulkRevoked) => {
     setRevoking(null);
     setSelected([]);
     invites.reload();
-    if (count > 0) feedback.done(t('invites.revokedCount', { count }));
-    if (failed.length > 0) feedback.warn(failed.map(({ invite, error }) => `${invite.code}: ${describeError(error, t)}`).join('; '));
+    feedback.done(alreadyEnded > 0 ? t('invites.revokedSome', { count, ended: alreadyEnded }) : t('invites.revokedCount', { count }));
   };
+  const filtered = FILTER_KEYS.some((key) => filter[key]);
 
   const columns: TableColumnsType<Invite> = [
     {
@@ -122,17 +123,24 @@ export default function InvitesPage() {
       <Flex justify="space-between" align="center" wrap gap={12} style={{ marginBottom: 12 }}>
         <Space wrap>
           <Typography.Text type="secondary">{t('invites.exportHint')}</Typography.Text>
-          <Button icon={<DownloadOutlined />} href={exportHref(workspace.id, filter, 'csv')} download data-testid="invites-export-csv">
+          <Button icon={<DownloadOutlined />} href={exportHref(workspace.id, filter, 'csv', lang)} download data-testid="invites-export-csv">
             {t('invites.exportCsv')}
           </Button>
-          <Button icon={<DownloadOutlined />} href={exportHref(workspace.id, filter, 'xlsx')} download data-testid="invites-export-xlsx">
+          <Button icon={<DownloadOutlined />} href={exportHref(workspace.id, filter, 'xlsx', lang)} download data-testid="invites-export-xlsx">
             {t('invites.exportXlsx')}
           </Button>
         </Space>
         {manage && (
-          <Button danger icon={<StopOutlined />} disabled={selected.length === 0} onClick={() => setRevoking(selected)} data-testid="invites-bulk-revoke">
-            {t('invites.revokeSelected', { count: selected.length })}
-          </Button>
+          <Space wrap>
+            {filtered && (
+              <Button danger onClick={() => setRevoking({ filter })} data-testid="invites-revoke-matching">
+                {t('invites.revokeMatching')}
+              </Button>
+            )}
+            <Button danger icon={<StopOutlined />} disabled={selected.length === 0} onClick={() => setRevoking({ invites: selected })} data-testid="invites-bulk-revoke">
+              {t('invites.revokeSelected', { count: selected.length })}
+            </Button>
+          </Space>
         )}
       </Flex>
       <CursorTable
@@ -163,7 +171,7 @@ export default function InvitesPage() {
               </Button>
             )}
             {manage && revocable(i) && (
-              <Button size="small" danger onClick={() => setRevoking([i])} data-testid={`invite-revoke-${i.id}`}>
+              <Button size="small" danger onClick={() => setRevoking({ invites: [i] })} data-testid={`invite-revoke-${i.id}`}>
                 {t('action.revoke')}
               </Button>
             )}
@@ -216,6 +224,7 @@ export default function InvitesPage() {
               <BatchesTable
                 list={batches}
                 onShowCodes={(batchId) => navigate({ filter: { batchId }, tab: 'codes' })}
+                onRevokeCodes={(batch) => setRevoking({ batch })}
                 onFinished={(batch) => {
                   if (batch.state === 'done') feedback.done(t('batches.done', { count: batch.generated }));
                   else if (batch.state === 'failed') feedback.warn(t('batches.failed', { error: batch.error ?? '' }));
@@ -237,7 +246,16 @@ export default function InvitesPage() {
           }}
         />
       )}
-      {revoking && <RevokeInvitesModal invites={revoking} onClose={() => setRevoking(null)} onDone={revoked} />}
+      {revoking && (
+        <RevokeInvitesModal
+          selection={revoking}
+          onClose={() => setRevoking(null)}
+          onDone={(outcome) => {
+            revoked(outcome);
+            batches.reload();
+          }}
+        />
+      )}
       {linkOf && <ShortLinkModal invite={linkOf} editable={manage && linkOf.state !== 'archived'} onClose={() => setLinkOf(null)} />}
     </>
   );

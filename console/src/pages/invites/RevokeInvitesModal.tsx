@@ -1,45 +1,49 @@
 import { Form, Input } from 'antd';
 import { api, workspacePath } from '../../api/client.ts';
-import type { Invite } from '../../api/types.ts';
+import type { BulkRevoked, Invite, InviteBatch } from '../../api/types.ts';
 import { FormModal } from '../../components/FormModal.tsx';
 import { useI18n } from '../../I18nProvider.tsx';
 import { useWorkspace } from '../../workspace.ts';
+import type { InviteFilter } from './InviteFilters.tsx';
 
-export interface RevokeOutcome {
-  revoked: number;
-  failed: { invite: Invite; error: unknown }[];
-}
+/** Which codes to revoke: picked ones, every code the list's filters show, or every code of a batch. */
+export type RevokeSelection = { invites: Invite[] } | { filter: InviteFilter } | { batch: InviteBatch };
 
 interface Props {
-  invites: Invite[];
+  selection: RevokeSelection;
   onClose: () => void;
-  onDone: (outcome: RevokeOutcome) => void;
+  onDone: (outcome: BulkRevoked) => void;
+}
+
+function bodyOf(selection: RevokeSelection): Record<string, unknown> {
+  if ('invites' in selection) return { ids: selection.invites.map((i) => i.id) };
+  if ('filter' in selection) return { filter: selection.filter };
+  return { batchId: selection.batch.id };
 }
 
 /**
- * Revokes one code or the selected ones, with one reason for the audit log. Codes are revoked one
- * request at a time (revoking a revoked code changes nothing, so trying again is safe); one refused
- * code does not stop the others, and the outcome names each refusal.
+ * Revokes one code, the selected ones, every code the filters list, or a batch's codes, with one
+ * reason, in one request (POST …/invites/bulk-revoke): all of them or, when the server refuses,
+ * none, and one entry in the audit log. Codes that had ended already are counted, not changed.
  */
-export function RevokeInvitesModal({ invites, onClose, onDone }: Props) {
+export function RevokeInvitesModal({ selection, onClose, onDone }: Props) {
   const { t } = useI18n();
   const workspace = useWorkspace();
   const submit = async ({ reason }: { reason?: string }) => {
-    const body = reason?.trim() ? { reason: reason.trim() } : {};
-    const outcome: RevokeOutcome = { revoked: 0, failed: [] };
-    for (const invite of invites) {
-      try {
-        await api.post<Invite>(workspacePath(workspace.id, 'invites', invite.id, 'revoke'), body);
-        outcome.revoked += 1;
-      } catch (error) {
-        outcome.failed.push({ invite, error });
-      }
-    }
-    onDone(outcome);
+    const body = { ...bodyOf(selection), ...(reason?.trim() ? { reason: reason.trim() } : {}) };
+    onDone(await api.post<BulkRevoked>(workspacePath(workspace.id, 'invites', 'bulk-revoke'), body));
   };
-  const title = invites.length === 1 ? t('invites.revokeOne', { code: invites[0]!.code }) : t('invites.revokeMany', { count: invites.length });
+  const title =
+    'batch' in selection
+      ? t('invites.revokeBatch', { count: selection.batch.generated })
+      : 'filter' in selection
+        ? t('invites.revokeMatching')
+        : selection.invites.length === 1
+          ? t('invites.revokeOne', { code: selection.invites[0]!.code })
+          : t('invites.revokeMany', { count: selection.invites.length });
   return (
     <FormModal<{ reason?: string }> open onClose={onClose} title={title} okText={t('action.revoke')} onSubmit={submit} submitTestId="invite-revoke-ok">
+      {'filter' in selection && <p data-testid="invite-revoke-scope">{t('invites.revokeMatchingScope')}</p>}
       <p>{t('invites.revokeConfirm')}</p>
       <Form.Item name="reason" label={t('invites.revokeReason')} rules={[{ max: 500 }]}>
         <Input.TextArea rows={2} data-testid="invite-revoke-reason" />

@@ -99,6 +99,14 @@ export default function PlanSettings() {
             </Form.Item>
             {nullable('inviteCodesPerOwnerPerDay', t('plan.inviteCodesPerOwnerPerDay'), t('plan.unlimited'))}
             <Form.Item
+              name={['limits', 'inviteCodesPerBatch']}
+              label={t('plan.inviteCodesPerBatch')}
+              rules={[{ required: true }]}
+              extra={defaultHint(defaults?.inviteCodesPerBatch, '')}
+            >
+              <InputNumber min={1} max={1_000_000} precision={0} style={{ width: 160 }} data-testid="limit-inviteCodesPerBatch" />
+            </Form.Item>
+            <Form.Item
               name={['limits', 'apiAccess']}
               label={t('plan.apiAccess')}
               valuePropName="checked"

@@ -63,7 +63,7 @@ export function DownlineTree({ root, depth, currency }: { root: string; depth: n
         children: loaded.has(person.party.key) ? nodesOf(person.party.key, level + 1) : undefined,
         title: (
           <Space size={8} wrap data-testid={`tree-node-${person.party.key}`}>
-            <PartyLink type={person.party.type} id={person.party.id} />
+            <PartyLink type={person.party.type} id={person.party.id} name={person.party.displayName} />
             <Typography.Text type="secondary">
               {t('referrals.nodeFacts', {
                 level,

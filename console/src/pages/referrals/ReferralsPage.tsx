@@ -39,8 +39,8 @@ function LevelTable({ party, level, currency }: { party: string; level: number; 
       size="small"
       data-testid="downline-level"
       columns={[
-        { title: t('referrals.person'), key: 'party', render: (_, p) => <PartyLink type={p.party.type} id={p.party.id} /> },
-        { title: t('referrals.inviter'), key: 'inviter', render: (_, p) => <PartyLink type={p.inviter.type} id={p.inviter.id} /> },
+        { title: t('referrals.person'), key: 'party', render: (_, p) => <PartyLink type={p.party.type} id={p.party.id} name={p.party.displayName} /> },
+        { title: t('referrals.inviter'), key: 'inviter', render: (_, p) => <PartyLink type={p.inviter.type} id={p.inviter.id} name={p.inviter.displayName} /> },
         { title: t('referrals.invitees'), key: 'invitees', render: (_, p) => p.invitees },
         { title: t('referrals.purchases'), key: 'purchases', render: (_, p) => `${p.purchases.count} · ${money(p.purchases.netAmount)}` },
         { title: t('referrals.referredAt'), key: 'at', render: (_, p) => formatTime(p.referredAt) },
@@ -106,6 +106,13 @@ export default function ReferralsPage() {
         <Alert type="error" showIcon title={describeError(error, t)} data-testid="referrals-error" />
       ) : (
         <Row gutter={[16, 16]}>
+          {d && (
+            <Col span={24}>
+              <Typography.Title level={5} style={{ margin: 0 }} data-testid="referrals-subject">
+                {d.party.displayName ? `${d.party.displayName} (${d.party.id})` : d.party.id}
+              </Typography.Title>
+            </Col>
+          )}
           <Col xs={24} xl={8}>
             <Card title={t('referrals.upline')} loading={!upline.data} data-testid="upline">
               {upline.data && upline.data.items.length === 0 ? (
@@ -118,7 +125,7 @@ export default function ReferralsPage() {
                   dataSource={upline.data?.items ?? []}
                   columns={[
                     { title: t('referrals.level'), dataIndex: 'level', key: 'level', width: 64 },
-                    { title: t('referrals.inviter'), key: 'party', render: (_, u) => <PartyLink type={u.party.type} id={u.party.id} /> },
+                    { title: t('referrals.inviter'), key: 'party', render: (_, u) => <PartyLink type={u.party.type} id={u.party.id} name={u.party.displayName} /> },
                     { title: t('referrals.referredAt'), key: 'at', render: (_, u) => formatTime(u.referredAt) },
                   ]}
                 />

@@ -30,7 +30,7 @@ export function LeaderboardCard({ campaignId, version = 0 }: { campaignId?: stri
           locale={{ emptyText: t('leaderboard.empty') }}
           columns={[
             { title: t('leaderboard.rank'), dataIndex: 'rank', key: 'rank', width: 64 },
-            { title: t('leaderboard.inviter'), key: 'party', render: (_, r) => <PartyLink type={r.party.type} id={r.party.id} /> },
+            { title: t('leaderboard.inviter'), key: 'party', render: (_, r) => <PartyLink type={r.party.type} id={r.party.id} name={r.party.displayName} /> },
             { title: t('leaderboard.invitees'), dataIndex: 'invitees', key: 'invitees' },
             { title: t('leaderboard.rewards'), key: 'rewards', render: (_, r) => money(r.rewardAmount) },
             { title: t('leaderboard.paid'), key: 'paid', render: (_, r) => money(r.paidAmount) },

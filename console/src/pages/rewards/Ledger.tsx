@@ -81,7 +81,7 @@ export function Ledger({ settingsVersion, onChanged }: { settingsVersion: number
 
   const columns: TableColumnsType<RewardEntry> = [
     { title: t('common.created'), key: 'created', render: (_, e) => <span style={{ whiteSpace: 'nowrap' }}>{formatTime(e.createdAt)}</span> },
-    { title: t('rewards.beneficiary'), key: 'beneficiary', render: (_, e) => <PartyLink type={e.beneficiary.type} id={e.beneficiary.id} /> },
+    { title: t('rewards.beneficiary'), key: 'beneficiary', render: (_, e) => <PartyLink type={e.beneficiary.type} id={e.beneficiary.id} name={e.beneficiary.displayName} /> },
     {
       title: t('rewards.kind'),
       key: 'kind',
@@ -92,7 +92,7 @@ export function Ledger({ settingsVersion, onChanged }: { settingsVersion: number
         </Space>
       ),
     },
-    { title: t('rewards.source'), key: 'source', render: (_, e) => <PartyLink type={e.source.type} id={e.source.id} /> },
+    { title: t('rewards.source'), key: 'source', render: (_, e) => <PartyLink type={e.source.type} id={e.source.id} name={e.source.displayName} /> },
     { title: t('rewards.program'), key: 'program', render: (_, e) => (e.campaignId ? (campaignName.get(e.campaignId) ?? e.campaignId) : t('rewards.program.referral')) },
     { title: t('rewards.amount'), key: 'amount', align: 'right', render: (_, e) => <span style={{ whiteSpace: 'nowrap' }}>{money(e.amount)}</span> },
     {
