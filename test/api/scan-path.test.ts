@@ -202,6 +202,19 @@ for (const dialect of DIALECTS) {
       assert.ok(second.text.includes(`<img class="avatar" src="${PNG_1PX}"`), 'the new avatar at once');
     });
 
+    test('given HEAD requests (link checkers, chat previews), then they get the status a scan would, and no scan is recorded', async () => {
+      const valid = await code();
+      const head = await scanner().request('HEAD', `/j/${tokenOf(valid.url)}`);
+      assert.equal(head.status, 200);
+      assert.match(head.headers.get('content-type') ?? '', /text\/html/);
+      const revoked = await code();
+      assert.equal((await owner.client.post(`${api}/codes/${revoked.id}/revoke`, {})).status, 200);
+      assert.equal((await scanner().request('HEAD', `/j/${tokenOf(revoked.url)}`)).status, 410);
+      assert.equal((await scanner().request('HEAD', '/j/not-a-token')).status, 404);
+      assert.deepEqual(await scans(valid.id), []);
+      assert.deepEqual(await scans(revoked.id), []);
+    });
+
     test('given a scan, then its row and event carry the outcome, tag snapshot, user-agent class and network prefix, never the address', async () => {
       const tagged = await code({ tags: { utm_source: 'weibo', utm_campaign: 'spring', channel: 'poster-A' } });
       await scanner().get(`/j/${tokenOf(tagged.url)}`, { 'user-agent': WECHAT_UA });

@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
 import type { AppInstance } from '../../http/types.ts';
+import { raw } from '../../pages/html.ts';
 import { sendHtml, sendPage } from '../../pages/layout.ts';
 import { landingBody, passwordBody, passwordTitle, refusalText, type LandingGroup, type ScanPageProblem } from '../../pages/landing.ts';
 import { landingPage } from '../../pages/landing-page.ts';
@@ -123,6 +124,21 @@ export async function scanPageRoutes(app: AppInstance, deps: Deps): Promise<void
         return sendProblemPage(request, reply, 503, 'unavailable');
       });
       pages.setNotFoundHandler((request, reply) => sendProblemPage(request, reply, 404, 'invalid'));
+
+      // Link checkers and chat apps building a preview ask HEAD: answered with the status and page a
+      // scan would get, but no person scanned, so nothing is recorded, counted or routed.
+      pages.head(
+        '/:token',
+        { config: { access: 'public', securityHeaders: 'scan_page' }, schema: { hide: true, params: TokenParams } },
+        async (request, reply) => {
+          const { token } = request.params as { token: string };
+          const found = await lookupToken(deps, token);
+          if (!found.ok) return sendRefusal(request, reply, found);
+          const locale = localeOf(request);
+          if (found.group === null) return sendPage(reply, 200, { locale, title: found.code.name, body: raw('') });
+          return sendHtml(reply, 200, landingPage(locale, found.group, token, codeCrypto(deps.config).checkCode(token) ?? ''));
+        },
+      );
 
       pages.get(
         '/:token',

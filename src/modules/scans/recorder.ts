@@ -1,10 +1,9 @@
-import { performance } from 'node:perf_hooks';
-import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
-import { BACKSTOP_CHECKPOINT_PAGES, startCheckpointer } from '../../db/checkpointer.ts';
+import type SQLite from 'better-sqlite3';
+import type { Kysely } from 'kysely';
+import { createBatchQueue, type BatchQueueOptions } from '../../db/batch-queue.ts';
+import { openDurableBatches } from '../../db/durable-batches.ts';
 import type { Database, Db } from '../../db/index.ts';
 import type { ScanTable } from '../../db/schema.ts';
-import { createWalSync } from '../../db/wal-sync.ts';
 import type { Deps } from '../../deps.ts';
 import { newId } from '../../ids.ts';
 import { utcDay } from '../codes/tokens.ts';
@@ -65,15 +64,7 @@ interface Waiting<S> {
   reject: (error: unknown) => void;
 }
 
-export interface RecorderOptions<S> {
-  /** A batch holds at most this many scans. */
-  maxBatch?: number;
-  /** Start a batch this long after its first scan arrived; 0 (the default): once the event loop has taken in what arrived with it. */
-  maxWaitMs?: number;
-  /** Batches written and syncing at once (their commits still run one after another). */
-  maxInFlight?: number;
-  /** A batch is written beside one still syncing only once that one has waited this long. */
-  overlapAfterMs?: number;
+export interface RecorderOptions<S> extends BatchQueueOptions {
   check?: BatchCheck<S>;
 }
 
@@ -238,61 +229,14 @@ function postgresCommitter(db: Db): Committer {
   };
 }
 
-/**
- * The connection scan batches are written on: synchronous = NORMAL, so its commits write the WAL
- * without syncing it (the committer syncs it off the event loop), and checkpoints are left to the
- * worker (checkpointer.ts), with SQLite's own threshold as a backstop.
- */
-function openBatchConnection(file: string): SQLite.Database {
-  const connection = new SQLite(file, { fileMustExist: true });
-  connection.pragma('busy_timeout = 5000');
-  connection.pragma('foreign_keys = ON');
-  connection.pragma('synchronous = NORMAL');
-  connection.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
-  return connection;
-}
-
-/**
- * SQLite syncs at commit on the thread that commits, and better-sqlite3 commits on the event loop:
- * each batch's fsync stalled every request for as long as the disk took. So batches are written
- * on a connection of their own whose commits do not sync, and the WAL is then synced on libuv's
- * thread pool (wal-sync.ts); a batch counts as written only once that sync is done — as durable as
- * synchronous = FULL, which syncs exactly that file at commit. While a batch is written, Kysely's
- * connection is held, so no transaction of the rest of the service is open beside it and the
- * batch's `begin immediate` never waits on this process. Checkpoints run on a worker thread.
- */
-function sqliteCommitter(deps: Deps, file: string): Committer {
-  const { db } = deps;
-  const onDisk = file !== ':memory:';
-  // An in-memory database exists once, on Kysely's connection; nothing there can be made durable.
-  const connection = onDisk ? openBatchConnection(file) : db.sqlite!;
-  const batchKysely = onDisk ? new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) }) : null;
-  const wal = onDisk ? createWalSync(file) : null;
-  const checkpointer = onDisk ? startCheckpointer(db.sqlite!, file, deps.logger) : null;
-  const begin = connection.prepare('begin immediate');
-  const commit = connection.prepare('commit');
-  const rollback = connection.prepare('rollback');
+/** SQLite: the batch's transaction runs on the durable batches' connection (durable-batches.ts). */
+function sqliteCommitter(deps: Deps): Committer {
+  const batches = openDurableBatches(deps.db, deps.logger);
+  const { connection, own } = batches;
   return {
     writer: sqliteWriter(connection),
-    async commit(work) {
-      const result = await db.kysely.connection().execute(async (held) => {
-        begin.run();
-        try {
-          const done = await work({ dialect: 'sqlite', tx: batchKysely ?? held, connection, own: onDisk });
-          commit.run();
-          return done;
-        } catch (error) {
-          if (connection.inTransaction) rollback.run();
-          throw error;
-        }
-      });
-      return { result, durable: wal ? wal.sync() : Promise.resolve() };
-    },
-    async close() {
-      await checkpointer?.stop();
-      await wal?.close();
-      if (onDisk) connection.close();
-    },
+    commit: (work) => batches.transaction((tx) => work({ dialect: 'sqlite', tx, connection, own })),
+    close: () => batches.close(),
   };
 }
 
@@ -301,12 +245,8 @@ function sqliteCommitter(deps: Deps, file: string): Committer {
  * whole batch — the scans rows, one code.scanned outbox event per scan, and the counter increments
  * (code_scan_days for the daily cap, codes.scans_total, the scans of live-code entries) — and only
  * once it is on disk are the waiting requests answered. So an acknowledged scan is on disk, while
- * the database sees one commit (and one sync) per batch instead of one per scan. A batch starts as soon as the event loop
- * has taken in what arrived together (or after maxWaitMs), and scans arriving while it is written
- * and synced form the next one, so batches grow with the load. Commits run one after another; when
- * the disk is slow (a sync outlasting overlapAfterMs) the next batch is written beside the one still
- * syncing (at most maxInFlight at once), so a scan waits for about one sync rather than the rest of
- * another one first.
+ * the database sees one commit (and one sync) per batch instead of one per scan; batches are
+ * scheduled by batch-queue.ts.
  *
  * With a BatchCheck (the scan path's, scan-cache.ts), each scan is checked in the batch's
  * transaction against the state it was judged on, caps included, so the caps hold exactly. A scan
@@ -314,100 +254,38 @@ function sqliteCommitter(deps: Deps, file: string): Committer {
  * counters before it was enqueued, and scans in flight together may pass a cap by their number.
  */
 export function createScanRecorder<S = unknown>(deps: Deps, options: RecorderOptions<S> = {}): ScanRecorder<S> {
-  const maxBatch = options.maxBatch ?? 100;
-  const maxWaitMs = options.maxWaitMs ?? 0;
-  const maxInFlight = options.maxInFlight ?? 2;
-  const overlapAfterMs = options.overlapAfterMs ?? 2;
-  const check = options.check;
-  const { db } = deps;
-  const database = deps.config.database;
-  const committer = database.dialect === 'sqlite' ? sqliteCommitter(deps, database.file) : postgresCommitter(db);
-  let queue: Waiting<S>[] = [];
-  let cancelWait: (() => void) | null = null;
-  /** Batches being written or synced. */
-  const inFlight = new Set<Promise<void>>();
-  /** Whether a batch is being committed now, and when the newest one committed. */
-  let committing = false;
-  let lastCommitAt = 0;
-  let closed = false;
-
-  async function write(batch: Waiting<S>[]): Promise<void> {
-    const scans = batch.map((w) => w.scan);
-    committing = true;
-    let committed;
-    try {
-      committed = await committer.commit(async (batchDb) => {
-        const verdict = check ? await check(batchDb, scans) : null;
-        await committer.writer(batchDb, batchRows(verdict ? scans.filter((_, i) => verdict.stands[i]) : scans, deps.clock.now()));
-        return verdict;
-      });
-    } finally {
-      committing = false;
-      lastCommitAt = performance.now();
-    }
-    const { result: checked, durable } = committed;
-    checked?.committed?.();
-    // The next batch may now be written while this one waits for the disk.
-    schedule();
-    await durable;
-    batch.forEach((w, i) => w.resolve(!checked || checked.stands[i] ? 'recorded' : 'stale'));
-  }
-
-  function schedule(): void {
-    if (cancelWait || queue.length === 0 || committing || inFlight.size >= maxInFlight) return;
-    const full = queue.length >= maxBatch || closed;
-    // Beside a batch still waiting for its sync, only once that wait has lasted overlapAfterMs:
-    // while the disk is quick, scans gather into one batch instead of many small ones.
-    const wait = full ? 0 : Math.max(maxWaitMs, inFlight.size === 0 ? 0 : overlapAfterMs - (performance.now() - lastCommitAt));
-    if (full) {
-      startWrite();
-    } else if (wait > 0) {
-      const timer = setTimeout(startWrite, wait);
-      cancelWait = () => clearTimeout(timer);
-    } else {
-      const immediate = setImmediate(startWrite);
-      cancelWait = () => clearImmediate(immediate);
-    }
-  }
-
-  function startWrite(): void {
-    cancelWait?.();
-    cancelWait = null;
-    if (queue.length === 0 || committing || inFlight.size >= maxInFlight) return;
-    const batch = queue.slice(0, maxBatch);
-    queue = queue.slice(maxBatch);
-    const writing = write(batch).catch((error: unknown) => {
-      deps.logger.error({ err: error, scans: batch.length }, 'could not record a batch of scans');
-      batch.forEach((w) => w.reject(error));
-    });
-    inFlight.add(writing);
-    void writing.finally(() => {
-      inFlight.delete(writing);
-      // What arrived meanwhile goes at once: it has waited for a batch already.
-      if (queue.length > 0) startWrite();
-    });
-  }
-
-  async function flush(): Promise<void> {
-    while (inFlight.size > 0 || queue.length > 0) {
-      if (queue.length > 0) startWrite();
-      await Promise.all(inFlight);
-      // Let the finally() above run and start the next batch.
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-  }
+  const { check, ...queueOptions } = options;
+  const committer = deps.config.database.dialect === 'sqlite' ? sqliteCommitter(deps) : postgresCommitter(deps.db);
+  const queue = createBatchQueue<Waiting<S>>(
+    {
+      async commit(batch) {
+        const scans = batch.map((w) => w.scan);
+        const { result: checked, durable } = await committer.commit(async (batchDb) => {
+          const verdict = check ? await check(batchDb, scans) : null;
+          await committer.writer(batchDb, batchRows(verdict ? scans.filter((_, i) => verdict.stands[i]) : scans, deps.clock.now()));
+          return verdict;
+        });
+        checked?.committed?.();
+        return async () => {
+          await durable;
+          batch.forEach((w, i) => w.resolve(!checked || checked.stands[i] ? 'recorded' : 'stale'));
+        };
+      },
+      failed(batch, error) {
+        deps.logger.error({ err: error, scans: batch.length }, 'could not record a batch of scans');
+        batch.forEach((w) => w.reject(error));
+      },
+    },
+    queueOptions,
+  );
 
   return {
     record(scan) {
-      return new Promise<RecordResult>((resolve, reject) => {
-        queue.push({ scan, resolve, reject });
-        schedule();
-      });
+      return new Promise<RecordResult>((resolve, reject) => queue.push({ scan, resolve, reject }));
     },
-    flush,
+    flush: () => queue.flush(),
     async close() {
-      closed = true;
-      await flush();
+      await queue.close();
       await committer.close();
     },
   };
