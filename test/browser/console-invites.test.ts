@@ -13,7 +13,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import ExcelJS from 'exceljs';
 import type { APIRequestContext, Browser } from 'playwright-core';
-import { ARTIFACTS, collectPageErrors, HAS_CHROMIUM, screenshot, signIn, skipWithoutChromium, startBrowserSession } from '../harness/browser.ts';
+import { ARTIFACTS, closeModal, collectPageErrors, HAS_CHROMIUM, screenshot, signIn, skipWithoutChromium, startBrowserSession } from '../harness/browser.ts';
 import type { ServerProcess } from '../harness/process.ts';
 
 const OPERATOR = { email: 'invites-op@example.com', password: 'correct horse battery', name: 'Op', workspace: 'Invites demo' };
@@ -216,7 +216,7 @@ test('given a signed-in owner, when they create invite codes, filter by an "=" o
   const secondImport = await imported();
   assert.equal(secondImport.request().headers()['idempotency-key'], key);
   assert.equal(secondImport.headers()['idempotent-replayed'], 'true');
-  await page.keyboard.press('Escape');
+  await closeModal(page);
 
   // A generated batch: the form names the free plan's 1,000 codes per batch and stops a larger
   // count; its progress shows until it is done.

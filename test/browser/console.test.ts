@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { HAS_CHROMIUM, screenshot, skipWithoutChromium, startBrowserSession } from '../harness/browser.ts';
+import { closeModal, HAS_CHROMIUM, screenshot, skipWithoutChromium, startBrowserSession } from '../harness/browser.ts';
 import type { ServerProcess } from '../harness/process.ts';
 
 const OPERATOR = { email: 'op@example.com', password: 'correct horse battery', name: 'Op', workspace: 'Demo' };
@@ -126,7 +126,7 @@ test('given an owner without SMTP, when they invite someone, then the invitation
   await page.getByTestId('invite-submit').click();
   await page.getByTestId('form-error').waitFor();
   await screenshot(page, 'console-invite-error-zh-CN');
-  await page.keyboard.press('Escape');
+  await closeModal(page);
 
   await page.getByTestId('nav-audit-log').click();
   await page.locator('.ant-picker-range').click();

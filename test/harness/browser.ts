@@ -69,3 +69,14 @@ export async function signIn(page: Page, baseUrl: string, operator: Operator): P
   await page.waitForURL(/\/console\/w\/[^/]+\/overview$/);
   return new URL(page.url()).pathname.split('/')[3]!;
 }
+
+/**
+ * Closes the open modal by its close button and waits until it is gone. Escape only reaches a
+ * modal that holds the focus, and a submit button that spun while the request ran may have let the
+ * focus go to the page, so after a refusal Escape can leave the modal open over the next click.
+ */
+export async function closeModal(page: Page): Promise<void> {
+  const open = page.locator('.ant-modal-wrap:visible');
+  await open.locator('.ant-modal-close').last().click();
+  await open.first().waitFor({ state: 'hidden' });
+}
