@@ -50,6 +50,30 @@ function openUnsyncedConnection(file: string): SQLite.Database {
 export function openDurableBatches(db: Db, logger: Logger): DurableBatches {
   const main = db.sqlite;
   if (!main) throw new Error('durable batches are for SQLite');
+  // One batch connection, WAL syncer and checkpointer per database, whoever batches on it (scans,
+  // redemptions): their transactions take turns on Kysely's connection anyway, and a second
+  // checkpointer would only checkpoint the same WAL again. Closed when its last user closes it.
+  let shared = openedFor.get(main);
+  if (!shared) openedFor.set(main, (shared = { batches: open(db, main, logger), users: 0 }));
+  shared.users += 1;
+  const { batches } = shared;
+  let closed = false;
+  return {
+    ...batches,
+    async close() {
+      if (closed) return;
+      closed = true;
+      shared.users -= 1;
+      if (shared.users > 0) return;
+      openedFor.delete(main);
+      await batches.close();
+    },
+  };
+}
+
+const openedFor = new WeakMap<SQLite.Database, { batches: DurableBatches; users: number }>();
+
+function open(db: Db, main: SQLite.Database, logger: Logger): DurableBatches {
   const onDisk = !main.memory;
   const connection = onDisk ? openUnsyncedConnection(main.name) : main;
   const batchKysely = onDisk ? new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) }) : null;
