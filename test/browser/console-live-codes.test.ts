@@ -170,9 +170,15 @@ test('given a signed-in owner, when they build a live code pool in the console, 
   await page.getByTestId('code-rotation').click();
   await page.locator('.ant-select-item-option[title="Weekly"]').click();
   await page.getByTestId('code-submit').click();
+  await page.getByTestId('code-submit').waitFor({ state: 'detached' });
   await page.getByText('Next rotation').waitFor();
   await page.getByTestId('code-reset').click();
-  await page.getByTestId('code-reset-ok').click();
+  // The reset's own answer, so a refusal or a click that sent nothing fails here, by name.
+  const [reset] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith(`/codes/${liveCodeId}/reset`)),
+    page.getByTestId('code-reset-ok').click(),
+  ]);
+  assert.equal(reset.status(), 200, await reset.text());
   // The page's new URL is what shows the reset took; the toast saying so lasts three seconds, which a
   // loaded machine can spend before the check looks.
   await page.waitForFunction((old) => document.querySelector('[data-testid="code-url"]')?.textContent?.trim() !== old, liveUrl);
