@@ -5,6 +5,7 @@ import zhCN from 'antd/locale/zh_CN.js';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn.js';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useReducedMotion } from './hooks/useReducedMotion.ts';
 import { detectLang, rememberLang, translator, type Lang, type Translate } from './i18n.ts';
 
 interface I18n {
@@ -37,9 +38,14 @@ function useLanguage(): [Lang, (lang: Lang) => void] {
   return [lang, choose];
 }
 
-/** Owns the UI language: our dictionary, antd's component locale, dayjs's locale and date formatting. */
+/**
+ * Owns the UI language: our dictionary, antd's component locale, dayjs's locale and date formatting;
+ * and, on the same ConfigProvider, antd's motion, off for readers who prefer reduced motion.
+ */
 export function I18nProvider({ children }: { children: ReactNode }) {
   const [lang, setLang] = useLanguage();
+  const reducedMotion = useReducedMotion();
+  const theme = useMemo(() => ({ token: { motion: !reducedMotion } }), [reducedMotion]);
   useEffect(() => {
     document.documentElement.lang = lang;
     document.title = translator(lang)('app.title');
@@ -55,7 +61,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
   }, [lang, setLang]);
   return (
     <I18nContext.Provider value={value}>
-      <ConfigProvider locale={lang === 'zh-CN' ? zhCN.default : enUS.default}>
+      <ConfigProvider locale={lang === 'zh-CN' ? zhCN.default : enUS.default} theme={theme}>
         <AntApp>{children}</AntApp>
       </ConfigProvider>
     </I18nContext.Provider>

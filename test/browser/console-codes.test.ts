@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { ARTIFACTS, collectPageErrors, HAS_CHROMIUM, screenshot, signIn, skipWithoutChromium, startBrowserSession } from '../harness/browser.ts';
+import { ARTIFACTS, collectPageErrors, HAS_CHROMIUM, newConsoleContext, screenshot, signIn, skipWithoutChromium, startBrowserSession } from '../harness/browser.ts';
 import type { ServerProcess } from '../harness/process.ts';
 
 const OPERATOR = { email: 'codes-op@example.com', password: 'correct horse battery', name: 'Op', workspace: 'Codes demo' };
@@ -34,7 +34,7 @@ after(async () => {
 test('given a signed-in owner, when they create a hosted group and a code for it, then the code page shows its URL, check code and chart, and the QR downloads', async (t) => {
   if (skipWithoutChromium(t, 'the console codes browser test')) return;
   assert.ok(server && browser);
-  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1360, height: 900 }, acceptDownloads: true });
+  const context = await newConsoleContext(browser, { locale: 'en-US', viewport: { width: 1360, height: 900 }, acceptDownloads: true });
   const page = await context.newPage();
   const pageErrors = collectPageErrors(page);
 
@@ -122,7 +122,7 @@ test('given a code, when its landing page opens in WeChat on a 375 px phone in C
   if (skipWithoutChromium(t, 'the console codes browser test')) return;
   assert.ok(server && browser);
   assert.ok(created, 'the first test created a code');
-  const context = await browser.newContext({
+  const context = await newConsoleContext(browser, {
     userAgent: WECHAT_UA,
     viewport: { width: 375, height: 667 },
     deviceScaleFactor: 2,

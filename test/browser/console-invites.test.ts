@@ -13,7 +13,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import ExcelJS from 'exceljs';
 import type { APIRequestContext, Browser } from 'playwright-core';
-import { ARTIFACTS, closeModal, collectPageErrors, HAS_CHROMIUM, screenshot, signIn, skipWithoutChromium, startBrowserSession } from '../harness/browser.ts';
+import { ARTIFACTS, collectPageErrors, HAS_CHROMIUM, newConsoleContext, screenshot, signIn, skipWithoutChromium, startBrowserSession } from '../harness/browser.ts';
 import type { ServerProcess } from '../harness/process.ts';
 
 const OPERATOR = { email: 'invites-op@example.com', password: 'correct horse battery', name: 'Op', workspace: 'Invites demo' };
@@ -76,7 +76,7 @@ test('given a signed-in owner, when they create invite codes, filter by an "=" o
   if (skipWithoutChromium(t, 'the console invites browser test')) return;
   assert.ok(server && browser);
   const base = server.url;
-  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+  const context = await newConsoleContext(browser, { locale: 'en-US', viewport: { width: 1440, height: 900 }, acceptDownloads: true });
   const page = await context.newPage();
   const pageErrors = collectPageErrors(page);
 
@@ -216,7 +216,10 @@ test('given a signed-in owner, when they create invite codes, filter by an "=" o
   const secondImport = await imported();
   assert.equal(secondImport.request().headers()['idempotency-key'], key);
   assert.equal(secondImport.headers()['idempotent-replayed'], 'true');
-  await closeModal(page);
+  // The refusal holds the focus, so Escape reaches the dialog.
+  await page.waitForFunction(() => document.activeElement?.contains(document.querySelector('[data-testid="import-error"]')) === true);
+  await page.keyboard.press('Escape');
+  await page.getByTestId('import-submit').waitFor({ state: 'hidden' });
 
   // A generated batch: the form names the free plan's 1,000 codes per batch and stops a larger
   // count; its progress shows until it is done.
@@ -298,7 +301,7 @@ test('given a signed-in owner, when they create invite codes, filter by an "=" o
 test('given a signed-in owner, when they create a campaign, set its reward rules and give it a code, then its page, codes and status follow, and deleting it is refused while it has codes', async (t) => {
   if (skipWithoutChromium(t, 'the console invites browser test')) return;
   assert.ok(server && browser);
-  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1440, height: 900 } });
+  const context = await newConsoleContext(browser, { locale: 'en-US', viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();
   const pageErrors = collectPageErrors(page);
   await signIn(page, server.url, OPERATOR);

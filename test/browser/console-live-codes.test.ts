@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import QRCode from 'qrcode';
 import { decodeQrImage } from '../../src/modules/live-codes/qr-image.ts';
-import { ARTIFACTS, collectPageErrors, HAS_CHROMIUM, screenshot, signIn, skipWithoutChromium, startBrowserSession } from '../harness/browser.ts';
+import { ARTIFACTS, collectPageErrors, HAS_CHROMIUM, newConsoleContext, screenshot, signIn, skipWithoutChromium, startBrowserSession } from '../harness/browser.ts';
 import type { ServerProcess } from '../harness/process.ts';
 
 const OPERATOR = { email: 'live-op@example.com', password: 'correct horse battery', name: 'Op', workspace: 'Live codes demo' };
@@ -40,7 +40,7 @@ async function poolOrder(page: Page): Promise<string[]> {
 test('given a signed-in owner, when they build a live code pool in the console, then every entry shows its state, refusals are clear, and the QR downloads', async (t) => {
   if (skipWithoutChromium(t, 'the console live codes browser test')) return;
   assert.ok(server && browser);
-  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+  const context = await newConsoleContext(browser, { locale: 'en-US', viewport: { width: 1440, height: 900 }, acceptDownloads: true });
   const page = await context.newPage();
   const pageErrors = collectPageErrors(page);
 
@@ -169,6 +169,7 @@ test('given a signed-in owner, when they build a live code pool in the console, 
   await page.getByTestId('code-edit').click();
   await page.getByTestId('code-rotation').click();
   await page.locator('.ant-select-item-option[title="Weekly"]').click();
+  await page.getByTestId('code-rotation').filter({ hasText: 'Weekly' }).waitFor();
   await page.getByTestId('code-submit').click();
   await page.getByTestId('code-submit').waitFor({ state: 'detached' });
   await page.getByText('Next rotation').waitFor();

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { closeModal, HAS_CHROMIUM, screenshot, skipWithoutChromium, startBrowserSession } from '../harness/browser.ts';
+import { HAS_CHROMIUM, newConsoleContext, screenshot, skipWithoutChromium, startBrowserSession } from '../harness/browser.ts';
 import type { ServerProcess } from '../harness/process.ts';
 
 const OPERATOR = { email: 'op@example.com', password: 'correct horse battery', name: 'Op', workspace: 'Demo' };
@@ -26,7 +26,7 @@ after(async () => {
 test('given a signed-in owner, when they create an API key in the console, then the secret shown once authenticates API calls', async (t) => {
   if (skipWithoutChromium(t, 'the console browser test')) return;
   assert.ok(server && browser);
-  const page = await browser.newPage({ locale: 'en-US', viewport: { width: 1360, height: 860 } });
+  const page = await (await newConsoleContext(browser, { locale: 'en-US', viewport: { width: 1360, height: 860 } })).newPage();
   const cspViolations: string[] = [];
   page.on('console', (message) => {
     if (message.text().includes('Content Security Policy')) cspViolations.push(message.text());
@@ -81,7 +81,7 @@ test('given a signed-in owner, when they create an API key in the console, then 
 test('given an owner without SMTP, when they invite someone, then the invitation mail can be read in the mail outbox (English and Chinese)', async (t) => {
   if (skipWithoutChromium(t, 'the console mail outbox test')) return;
   assert.ok(server && browser);
-  const page = await browser.newPage({ locale: 'en-US', viewport: { width: 1360, height: 860 } });
+  const page = await (await newConsoleContext(browser, { locale: 'en-US', viewport: { width: 1360, height: 860 } })).newPage();
   await page.goto(`${server.url}/console/`);
   await page.getByTestId('sign-in-email').fill(OPERATOR.email);
   await page.getByTestId('sign-in-password').fill(OPERATOR.password);
@@ -126,7 +126,10 @@ test('given an owner without SMTP, when they invite someone, then the invitation
   await page.getByTestId('invite-submit').click();
   await page.getByTestId('form-error').waitFor();
   await screenshot(page, 'console-invite-error-zh-CN');
-  await closeModal(page);
+  // The refusal holds the focus, so a screen reader reads it and Escape reaches the dialog.
+  await page.waitForFunction(() => document.activeElement?.contains(document.querySelector('[data-testid="form-error"]')) === true);
+  await page.keyboard.press('Escape');
+  await page.getByTestId('invite-submit').waitFor({ state: 'hidden' });
 
   await page.getByTestId('nav-audit-log').click();
   await page.locator('.ant-picker-range').click();

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { runCli, spawnServer, type ServerProcess } from './process.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -32,6 +32,15 @@ export async function startBrowserSession(operator: Operator): Promise<{ server:
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
   return { server, browser };
+}
+
+/**
+ * A browser context for the console, its reader asking for reduced motion: antd then shows dialogs
+ * and drop-downs at once (the console honours the preference), so a click never lands on a
+ * drop-down option or checkbox still moving in, which a loaded machine showed as lost clicks.
+ */
+export async function newConsoleContext(browser: Browser, options: BrowserContextOptions = {}): Promise<BrowserContext> {
+  return browser.newContext({ reducedMotion: 'reduce', ...options });
 }
 
 /** Skips loudly without Chromium; under CI=true a missing Chromium fails instead. */
@@ -68,15 +77,4 @@ export async function signIn(page: Page, baseUrl: string, operator: Operator): P
   await page.getByTestId('sign-in-submit').click();
   await page.waitForURL(/\/console\/w\/[^/]+\/overview$/);
   return new URL(page.url()).pathname.split('/')[3]!;
-}
-
-/**
- * Closes the open modal by its close button and waits until it is gone. Escape only reaches a
- * modal that holds the focus, and a submit button that spun while the request ran may have let the
- * focus go to the page, so after a refusal Escape can leave the modal open over the next click.
- */
-export async function closeModal(page: Page): Promise<void> {
-  const open = page.locator('.ant-modal-wrap:visible');
-  await open.locator('.ant-modal-close').last().click();
-  await open.first().waitFor({ state: 'hidden' });
 }

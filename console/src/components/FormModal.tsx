@@ -1,8 +1,7 @@
-import { Alert, Button, Form, Modal, type FormInstance } from 'antd';
+import { Button, Form, Modal, type FormInstance } from 'antd';
 import { useLayoutEffect, useState, type ReactNode } from 'react';
 import { ApiError } from '../api/client.ts';
-import { describeError } from '../feedback.ts';
-import { useI18n } from '../I18nProvider.tsx';
+import { RefusalAlert } from './RefusalAlert.tsx';
 
 /** The button that opens the modal, labelled with the modal's title. */
 interface Trigger {
@@ -51,7 +50,6 @@ function fieldErrors(error: unknown): { name: string; errors: string[] }[] {
  */
 export function FormModal<Values extends object>(props: Props<Values>) {
   const { trigger, title, okText, onSubmit, initialValues, submitTestId, width, children } = props;
-  const { t } = useI18n();
   const [form] = Form.useForm<Values>();
   const [openedByTrigger, setOpenedByTrigger] = useState(false);
   const [saving, setSaving] = useState(false);
@@ -103,7 +101,7 @@ export function FormModal<Values extends object>(props: Props<Values>) {
         width={width}
       >
         {error !== null && (
-          <Alert type="error" showIcon title={describeError(error, t)} style={{ marginBottom: 16 }} data-testid="form-error" />
+          <RefusalAlert error={error} style={{ marginBottom: 16 }} testId="form-error" />
         )}
         <Form<Values> form={form} layout="vertical" initialValues={initialValues} onFinish={(values) => void submit(values)}>
           {children}

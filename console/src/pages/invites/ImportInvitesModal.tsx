@@ -1,9 +1,9 @@
 import { InboxOutlined, UploadOutlined } from '@ant-design/icons';
-import { Alert, Button, Modal, Table, Typography, Upload } from 'antd';
+import { Button, Modal, Table, Typography, Upload } from 'antd';
 import { useState } from 'react';
 import { api, ApiError, workspacePath } from '../../api/client.ts';
 import type { InviteBatch } from '../../api/types.ts';
-import { describeError } from '../../feedback.ts';
+import { RefusalAlert } from '../../components/RefusalAlert.tsx';
 import { useI18n } from '../../I18nProvider.tsx';
 import { useWorkspace } from '../../workspace.ts';
 
@@ -97,7 +97,7 @@ export function ImportInvitesModal({ onImported }: { onImported: (batch: InviteB
           </Upload.Dragger>
         </div>
         {error !== null && (
-          <Alert type="error" showIcon title={describeError(error, t)} style={{ marginTop: 16 }} data-testid="import-error" />
+          <RefusalAlert error={error} style={{ marginTop: 16 }} testId="import-error" />
         )}
         {rowErrors.length > 0 && (
           <Table<RowError>

@@ -2,6 +2,7 @@ import { Alert, Button, Descriptions, Form, Input, Modal, Space, Typography } fr
 import { useState } from 'react';
 import { api, workspacePath } from '../../api/client.ts';
 import type { Invite, ShortLink } from '../../api/types.ts';
+import { RefusalAlert } from '../../components/RefusalAlert.tsx';
 import { describeError, useFeedback } from '../../feedback.ts';
 import { useResource } from '../../hooks/useResource.ts';
 import { useI18n } from '../../I18nProvider.tsx';
@@ -66,7 +67,7 @@ export function ShortLinkModal({ invite, editable, onClose }: { invite: Invite; 
           </Descriptions>
           {editable && (
             <Form form={form} layout="vertical" style={{ marginTop: 16 }} onFinish={({ suffix }) => void save(suffix.trim())}>
-              {error !== null && <Alert type="error" showIcon title={describeError(error, t)} style={{ marginBottom: 12 }} data-testid="short-link-error" />}
+              {error !== null && <RefusalAlert error={error} style={{ marginBottom: 12 }} testId="short-link-error" />}
               <Form.Item name="suffix" label={t('shortLinks.suffix')} extra={t('shortLinks.suffixHint')} rules={[{ required: true, whitespace: true }, { max: 40 }]}>
                 <Input placeholder={t('shortLinks.suffixPlaceholder', { code: invite.code })} data-testid="short-link-suffix" />
               </Form.Item>
