@@ -23,6 +23,8 @@ export const CONFIG_VARIABLES = {
   MAIL_FROM: 'Sender address. Default: joincode <no-reply@localhost>',
   WEBHOOK_ALLOW_PRIVATE_URLS: 'true lets webhook URLs resolve to loopback/private/link-local addresses. Default: false',
   JOBS: 'true (default) runs the job runner and webhook dispatcher in this process; false serves HTTP only',
+  INVITE_BULK_REVOKE_MAX:
+    'Most invite codes a bulk revoke by filter or batch revokes within the request, in one transaction; a larger selection runs as a background job (202). Default: 100000',
 } as const;
 
 export type ConfigVariable = keyof typeof CONFIG_VARIABLES;
@@ -51,6 +53,7 @@ export interface Config {
   mailFrom: string;
   webhookAllowPrivateUrls: boolean;
   runJobs: boolean;
+  inviteBulkRevokeMax: number;
 }
 
 export class ConfigError extends Error {
@@ -79,6 +82,13 @@ function parseBoolean(env: Env, name: ConfigVariable, fallback: boolean): boolea
   if (raw === 'true' || raw === '1') return true;
   if (raw === 'false' || raw === '0') return false;
   throw new ConfigError(name, `must be true or false, got "${raw}"`);
+}
+
+function parsePositiveInteger(env: Env, name: ConfigVariable, fallback: number): number {
+  const raw = value(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^[1-9]\d{0,8}$/.test(raw)) throw new ConfigError(name, `must be a whole number from 1 to 999999999, got "${raw}"`);
+  return Number(raw);
 }
 
 function parsePort(env: Env): number {
@@ -188,6 +198,7 @@ export function loadConfig(env: Env = process.env): Config {
   const trustProxy = parseTrustProxy(env);
   const webhookAllowPrivateUrls = parseBoolean(env, 'WEBHOOK_ALLOW_PRIVATE_URLS', false);
   const runJobs = parseBoolean(env, 'JOBS', true);
+  const inviteBulkRevokeMax = parsePositiveInteger(env, 'INVITE_BULK_REVOKE_MAX', 100_000);
   const secrets = loadSecretKeys(env, database, dataDir);
   const publicHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   return {
@@ -205,5 +216,6 @@ export function loadConfig(env: Env = process.env): Config {
     mailFrom,
     webhookAllowPrivateUrls,
     runJobs,
+    inviteBulkRevokeMax,
   };
 }

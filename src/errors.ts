@@ -31,6 +31,7 @@ export const ERRORS = {
   invite_report_conflict: { status: 409, title: 'This report id was already received with other items' },
   invite_batch_finished: { status: 409, title: 'The invite batch has finished already' },
   invite_batch_running: { status: 409, title: 'The invite batch is still generating codes' },
+  invite_bulk_revoke_running: { status: 409, title: 'A bulk revoke of the same codes is still running' },
   invite_link_suffix_taken: { status: 409, title: 'That short-link suffix is taken' },
   purchase_conflict: { status: 409, title: 'This order id was already reported with other details' },
   refund_conflict: { status: 409, title: 'This refund id was already reported with another amount' },

@@ -7,6 +7,7 @@ import { registerLiveCodeJobs } from './modules/live-codes/jobs.ts';
 import { createJobRunner, type JobRunner } from './modules/jobs/runner.ts';
 import { registerMailJobs } from './modules/mail/jobs.ts';
 import { registerBatchJobs } from './modules/invites/batch-jobs.ts';
+import { registerBulkRevokeJobs } from './modules/invites/bulk-revoke-jobs.ts';
 import { registerInviteJobs } from './modules/invites/jobs.ts';
 import { registerInviteFunnelJobs } from './modules/invites/funnel-jobs.ts';
 import { registerReserveJobs } from './modules/invites/reserve-jobs.ts';
@@ -41,6 +42,7 @@ function defineJobs(deps: Deps): JobRunner {
   registerInviteJobs(runner);
   registerInviteFunnelJobs(runner);
   registerBatchJobs(runner);
+  registerBulkRevokeJobs(runner);
   registerReserveJobs(runner);
   registerRewardJobs(runner);
   return runner;

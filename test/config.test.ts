@@ -93,6 +93,8 @@ describe('configuration from the environment', () => {
     ['MAIL_FROM without an address', { MAIL_FROM: 'joincode' }, 'MAIL_FROM'],
     ['WEBHOOK_ALLOW_PRIVATE_URLS=yes', { WEBHOOK_ALLOW_PRIVATE_URLS: 'yes' }, 'WEBHOOK_ALLOW_PRIVATE_URLS'],
     ['JOBS=maybe', { JOBS: 'maybe' }, 'JOBS'],
+    ['INVITE_BULK_REVOKE_MAX=0', { INVITE_BULK_REVOKE_MAX: '0' }, 'INVITE_BULK_REVOKE_MAX'],
+    ['INVITE_BULK_REVOKE_MAX=1e5', { INVITE_BULK_REVOKE_MAX: '1e5' }, 'INVITE_BULK_REVOKE_MAX'],
     ['SECRET_KEYS without an id', { SECRET_KEYS: KEY }, 'SECRET_KEYS'],
     ['SECRET_KEYS with an empty entry', { SECRET_KEYS: `k1:${KEY},` }, 'SECRET_KEYS'],
     ['SECRET_KEYS with a bad id', { SECRET_KEYS: `bad id!:${KEY}` }, 'SECRET_KEYS'],

@@ -82,6 +82,9 @@ export const inviteMessages = {
     '将撤销当前筛选条件列出的全部邀请码，包括后续页中的邀请码。',
   ],
   'invites.revokeBatch': ["Revoke the batch's {count} codes", '撤销该批次的 {count} 个邀请码'],
+  'invites.revokeRunning': ['Revoking {matched} codes in the background: {done} done', '正在后台撤销 {matched} 个邀请码：已处理 {done} 个'],
+  'invites.revokeRunningHint': ['You can keep working: the list refreshes when it is done.', '可以继续其他操作，完成后列表会自动刷新。'],
+  'invites.revokeFailed': ['Bulk revoke stopped: {error}', '批量撤销已中止：{error}'],
   'invites.codeFilter': ['Code contains', '邀请码包含'],
 
   'batches.create': ['Generate codes', '批量生成'],

@@ -46,6 +46,7 @@ export interface Database {
   reward_entries: RewardEntryTable;
   redemption_reversals: RedemptionReversalTable;
   invite_batches: InviteBatchTable;
+  invite_bulk_revokes: InviteBulkRevokeTable;
   invite_reserve: InviteReserveTable;
   invite_reserve_settings: InviteReserveSettingsTable;
   invite_link_settings: InviteLinkSettingsTable;
@@ -693,6 +694,36 @@ export interface InviteBatchTable {
   spec: string;
   /** JSON CodeFormat at creation, so a resumed batch keeps its format when the settings change. */
   format: string;
+  error: string | null;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  updated_at: number;
+}
+
+/** A bulk revoke too large for one request, run by the job `invites.bulk-revoke` in chunks. */
+export interface InviteBulkRevokeTable {
+  id: string;
+  workspace_id: string;
+  /** queued | running | succeeded | failed */
+  status: string;
+  /** JSON: the selection as requested ({ filter } or { batchId }), for the view and the audit entry. */
+  selection: string;
+  /** The normalized filter as canonical JSON: one queued or running bulk revoke per workspace and key. */
+  selection_key: string;
+  /** JSON InviteSelection: the filter the job applies, as at created_at. */
+  filter: string;
+  /** The highest code id the selection matched at the request: later codes are not revoked. */
+  cutoff_id: string;
+  reason: string | null;
+  /** JSON Actor of the request, for the audit entry written when the job ends. */
+  actor: string;
+  /** Codes the selection matched at the request; when done, the codes the job went through. */
+  matched: number;
+  revoked: number;
+  already_ended: number;
+  /** The last code id done ('' before the first chunk); the job resumes after it. */
+  cursor: string;
   error: string | null;
   created_at: number;
   started_at: number | null;

@@ -20,11 +20,11 @@ export interface Operator {
   workspace: string;
 }
 
-/** The real service (built console, fresh SQLite) with one operator, and a headless Chromium. */
-export async function startBrowserSession(operator: Operator): Promise<{ server: ServerProcess; browser: Browser }> {
+/** The real service (built console, fresh SQLite, `serverEnv` on top) with one operator, and a headless Chromium. */
+export async function startBrowserSession(operator: Operator, serverEnv: Record<string, string> = {}): Promise<{ server: ServerProcess; browser: Browser }> {
   assert.ok(existsSync(CONSOLE_INDEX), `${CONSOLE_INDEX} is missing: run \`npm run build:console\` before the browser tests`);
   const dataDir = mkdtempSync(path.join(tmpdir(), 'joincode-browser-'));
-  const env = { DATABASE_URL: path.join(dataDir, 'db.sqlite'), DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+  const env = { DATABASE_URL: path.join(dataDir, 'db.sqlite'), DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...serverEnv };
   await runCli(['create-operator', '--email', operator.email, '--password', operator.password, '--name', operator.name, '--workspace', operator.workspace], env);
   const server = await spawnServer({ args: ['src/main.ts', 'start'], env, readyPath: '/healthz', tempDir: dataDir });
   const browser = await chromium.launch({

@@ -253,6 +253,28 @@ for (const dialect of DIALECTS) {
       assert.equal((await other.api.get(`${other.base}/invite-batches`)).body.items.length, batches);
     });
 
+    test("given a free workspace, when a file has more rows than the plan's inviteCodesPerBatch (1,000), then 422 too_many_rows names the plan, the limit, the rows and the cap, and nothing is written; 1,000 rows import", async () => {
+      const free = await inviteWorkspace(server.url, server.deps, 'free');
+      const codes = new Set<string>();
+      while (codes.size < 1001) codes.add(generateCode(FORMAT));
+      const lines = [...codes].map((code, i) => `${code},u-${i}`);
+      const send = (rows: string[]) => free.api.post(`${free.base}/invites/import`, `Code,Owner ID\n${rows.join('\n')}\n`, { 'content-type': 'text/csv' });
+
+      const refused = await send(lines);
+      assert.equal(refused.status, 422, refused.text);
+      assert.match(refused.headers.get('content-type')!, /^application\/problem\+json/);
+      assert.deepEqual([refused.body.code, refused.body.reason, refused.body.rows, refused.body.maxRows], ['invalid_csv', 'too_many_rows', 1001, 1000]);
+      assert.deepEqual(refused.body.limit, { name: 'inviteCodesPerBatch', value: 1000, plan: 'free' });
+      assert.equal(refused.body.detail, "The file has 1001 rows, which is more than 1000, the most codes one batch may generate on this workspace's plan (free; limit inviteCodesPerBatch)");
+      assert.equal(await count(free.workspaceId), 0);
+      assert.equal((await free.api.get(`${free.base}/invite-batches`)).body.items.length, 0);
+
+      const imported = await send(lines.slice(0, 1000));
+      assert.equal(imported.status, 201, imported.text);
+      assert.deepEqual([imported.body.kind, imported.body.total], ['import', 1000]);
+      assert.equal(await count(free.workspaceId), 1000);
+    });
+
     test('given files that cannot be read, an oversize file or no CSV at all, then a clear 4xx problem and nothing written', async () => {
       const before = await count(other.workspaceId);
       const cases: [string, Buffer | string, string, number, string, string?][] = [

@@ -47,3 +47,44 @@ export async function eventsOf(deps: Deps, type: string, inviteId: string): Prom
   const rows = await deps.db.kysely.selectFrom('events').select('payload').where('type', '=', type).orderBy('id').execute();
   return rows.map((r) => JSON.parse(r.payload) as Record<string, any>).filter((p) => (p.invite?.id ?? p.redemption?.inviteId) === inviteId);
 }
+
+/** Codes inserted as the batch job inserts them (codes PREFIX00000000, PREFIX00000001, …): fast, so a selection can be made large. */
+export async function insertInviteRows(deps: Deps, workspaceId: string, count: number, overrides: Record<string, unknown> = {}, prefix = 'BULK'): Promise<string[]> {
+  const now = deps.clock.now();
+  const ids: string[] = [];
+  for (let at = 0; at < count; at += 1000) {
+    const rows = Array.from({ length: Math.min(1000, count - at) }, (_, i) => {
+      const id = newId(now);
+      ids.push(id);
+      return {
+        id,
+        workspace_id: workspaceId,
+        code: `${prefix}${String(at + i).padStart(8, '0')}`,
+        purpose: 'referral',
+        owner_type: 'user',
+        owner_id: 'bulk-owner',
+        owner_key: 'u:bulk-owner',
+        owner_name: null,
+        campaign_id: null,
+        routing: null,
+        tags: '{}',
+        max_uses: 1,
+        uses: 0,
+        status: 'active',
+        expires_at: null,
+        expiring_notified_at: null,
+        ended_at: null,
+        archived_at: null,
+        revoked_reason: null,
+        created_at: now,
+        updated_at: now,
+        origin: 'batch',
+        batch_id: null,
+        link_suffix: null,
+        ...overrides,
+      };
+    });
+    await deps.db.kysely.insertInto('invites').values(rows).execute();
+  }
+  return ids;
+}

@@ -1,6 +1,7 @@
 /** Shapes of the joincode REST API (base /api/v1) that the console reads and writes. */
 import type { Static } from 'typebox';
 import type { BatchState, BatchView } from '../../../src/modules/invites/batch-schema.ts';
+import type { BulkRevokeView } from '../../../src/modules/invites/bulk-revoke-schema.ts';
 import type { FunnelStage, FunnelView } from '../../../src/modules/invites/funnel-schema.ts';
 import type { BulkRevokeResult, CampaignStatus, CampaignView, InviteState, InviteView, OwnerView, Purpose, ValidityPreset } from '../../../src/modules/invites/schema.ts';
 import type { ShortLinkView } from '../../../src/modules/invites/short-links-schema.ts';
@@ -314,6 +315,8 @@ export type { BatchState, CampaignStatus, EntryKind, EntryState, FunnelStage, In
 export type Invite = InviteView;
 export type InviteOwner = OwnerView;
 export type BulkRevoked = BulkRevokeResult;
+/** A bulk revoke too large for one request, running in the background (the 202 answer). */
+export type BulkRevoke = BulkRevokeView;
 export type Campaign = CampaignView;
 export type InviteBatch = BatchView;
 export type ShortLink = ShortLinkView;

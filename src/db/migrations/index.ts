@@ -11,6 +11,7 @@ import * as inviteVolume from './0009_invite_volume.ts';
 import * as groupQr from './0010_group_qr.ts';
 import * as inviteFunnel from './0011_invite_funnel.ts';
 import * as inviteOperations from './0012_invite_operations.ts';
+import * as inviteBulkRevokes from './0013_invite_bulk_revokes.ts';
 
 /** Every migration, in order. Imported statically so the compiled build carries them. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -26,6 +27,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0010_group_qr': groupQr,
   '0011_invite_funnel': inviteFunnel,
   '0012_invite_operations': inviteOperations,
+  '0013_invite_bulk_revokes': inviteBulkRevokes,
 };
 
 export const migrationProvider: MigrationProvider = {

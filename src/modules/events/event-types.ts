@@ -36,6 +36,7 @@ export const EVENT_TYPES = {
   'invite.expired': 'An invite code reached its expiry',
   'invite.abuse_suspected': "Redemptions look abusive, past the workspace's threshold within a window (payload kind: network_burst — many from one network, owner_burst — many of one owner's codes, bot_user_agent — a bot's user agent); once per window",
   'invite.batch_completed': 'A batch of invite codes finished generating, or an import of codes from a CSV was committed (payload: the batch with its count; no invite.created per code)',
+  'invite.bulk_revoked': 'A bulk revoke too large for one request ended in the background, succeeded or failed (payload: the bulk revoke with its selection, reason and counts; no invite.revoked per code)',
   'invite.redemption_reversed': 'Staff reversed a redemption found fraudulent: it no longer counts as an invitee, and the rewards that hang off it are reversed',
   'purchase.recorded': 'The integrator reported a purchase (payload: the purchase with the referral chain it is attributed to, and the commissions it created)',
   'purchase.refunded': 'The integrator reported a refund of a purchase (payload: the refund, the purchase and the commission reversed)',

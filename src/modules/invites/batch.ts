@@ -12,6 +12,7 @@ import { insertJob } from '../jobs/repository.ts';
 import { findWorkspace } from '../workspaces/service.ts';
 import type { CodeFormat } from './alphabet.ts';
 import { codesStartingWith, firstIndexesOf, formatCapacity, insertCodes, type SharedColumns } from './batch-codes.ts';
+import { overBatchLimit } from './batch-limit.ts';
 import type { BatchKind, BatchSettings, BatchState, BatchView, NewInviteBatch } from './batch-schema.ts';
 import { fieldIssue } from './campaigns.ts';
 import type { Purpose, Routing } from './schema.ts';
@@ -106,11 +107,8 @@ export async function createBatch(deps: Deps, actor: Actor, workspaceId: string,
     const owner = await resolveOwner(tx, workspaceId, input.owner);
     if (input.campaignId !== undefined) await checkCampaignOpen(tx, workspaceId, input.campaignId);
     const workspace = await findWorkspace(tx, workspaceId);
-    const cap = workspace.limits.inviteCodesPerBatch;
-    if (input.count > cap) {
-      const message = `is more than ${cap}, the most codes one batch may generate on this workspace's plan (${workspace.plan}; limit inviteCodesPerBatch)`;
-      throw new AppError('validation_failed', `body/count ${message}`, { errors: [{ in: 'body', pointer: '/count', message }], limit: { name: 'inviteCodesPerBatch', value: cap, plan: workspace.plan } });
-    }
+    const over = overBatchLimit(workspace, input.count);
+    if (over) throw new AppError('validation_failed', `body/count ${over.message}`, { errors: [{ in: 'body', pointer: '/count', message: over.message }], limit: over.limit });
     const format = formatOf(await getInviteSettings(tx, workspaceId));
     const allowed = Math.floor(formatCapacity(format) * MAX_SHARE_OF_FORMAT);
     if (input.count > allowed) {
@@ -280,12 +278,16 @@ export function failureReason(error: unknown): string {
   return error instanceof CrowdedFormatError ? error.message : 'An internal error stopped the batch (see the server log)';
 }
 
-/** After the batch's job gave up: the batch is failed, with the reason (unless it was cancelled or finished meanwhile). */
-export async function failBatch(deps: Deps, batchId: string, reason: string): Promise<void> {
-  const now = deps.clock.now();
-  await deps.db.kysely
+/**
+ * After the batch's job gave up, in the job runner's transaction: the batch is failed with the
+ * reason and how far it got (unless it was cancelled or finished meanwhile).
+ */
+export async function failBatch(tx: Executor, batchId: string, reason: string, now: number): Promise<void> {
+  const batch = await tx.selectFrom('invite_batches').select(['generated', 'total']).where('id', '=', batchId).where('state', 'in', ['queued', 'running']).executeTakeFirst();
+  if (!batch) return;
+  await tx
     .updateTable('invite_batches')
-    .set({ state: 'failed', error: reason, finished_at: now, updated_at: now })
+    .set({ state: 'failed', error: `${reason}; ${batch.generated} of ${batch.total} codes were made. Export or revoke them, or generate a new batch`, finished_at: now, updated_at: now })
     .where('id', '=', batchId)
     .where('state', 'in', ['queued', 'running'])
     .execute();

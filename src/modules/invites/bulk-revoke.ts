@@ -6,31 +6,31 @@ import type { Actor } from '../audit/actor.ts';
 import { insertAudit } from '../audit/repository.ts';
 import { recordEvents } from '../events/outbox.ts';
 import { mustFindBatch } from './batch.ts';
+import { queueBulkRevoke } from './bulk-revoke-background.ts';
+import type { BulkRevokeView } from './bulk-revoke-schema.ts';
 import { inviteFilterOf, whereInvitesMatch, type InviteSelection } from './repository.ts';
 import type { BulkRevoke, BulkRevokeResult } from './schema.ts';
 import { presentInvite } from './service.ts';
 
 /**
  * Revoking many codes in one audited action: the codes named by id, every code the list's filter
- * shows, or every code of a batch. One transaction revokes them all or none; each revoked code
- * records invite.revoked as revoking it alone would, and one audit row names the selection and
- * the counts. Codes already revoked, and archived history, are counted and left as they were.
+ * shows, or every code of a batch. Up to INVITE_BULK_REVOKE_MAX codes (config; default 100,000,
+ * the pro plan's largest batch), one transaction within the request revokes them all or none; each
+ * revoked code records invite.revoked as revoking it alone would, and one audit row names the
+ * selection and the counts. On SQLite that transaction holds the only writer: the bound keeps it
+ * to seconds. A larger filter or batch selection (an enterprise batch of a million) runs in the
+ * background instead (bulk-revoke-background.ts). Codes already revoked, and archived history, are
+ * counted and left as they were.
  */
 
-/**
- * The most codes one filter or batch selection may hold. The whole selection is one transaction,
- * and on SQLite that transaction holds the only writer: this bound keeps it to seconds. It is the
- * pro plan's largest batch, so a pro batch can always be revoked whole.
- */
-export const BULK_REVOKE_MAX = 100_000;
 /** Codes read and revoked per statement, so memory stays flat and each statement small. */
 const PAGE = 500;
 
 type Selection = { kind: 'ids'; ids: string[] } | { kind: 'filter'; filter: InviteSelection } | { kind: 'batch'; batchId: string };
 type Listed = { id: string; status: string; archived_at: number | null };
 
-function refused(pointer: string, message: string, extensions: Record<string, unknown> = {}): AppError {
-  return new AppError('validation_failed', `body${pointer === '/' ? '' : pointer} ${message}`, { errors: [{ in: 'body', pointer, message }], ...extensions });
+function refused(pointer: string, message: string): AppError {
+  return new AppError('validation_failed', `body${pointer === '/' ? '' : pointer} ${message}`, { errors: [{ in: 'body', pointer, message }] });
 }
 
 /** The one way the body names the codes (the schema allows each, this insists on exactly one). */
@@ -51,7 +51,11 @@ async function checkIds(tx: Executor, workspaceId: string, ids: string[]): Promi
   if (missing.length > 0) throw new AppError('validation_failed', `body${missing[0]!.pointer} ${missing[0]!.message}`, { errors: missing });
 }
 
-/** A batch selection: the batch must be this workspace's and done making codes, or its next chunk would bring active codes after the revoke. */
+/**
+ * A batch selection: the batch must be this workspace's and done making codes, or its next chunk
+ * would bring active codes after the revoke. A batch that stopped never runs again, so a check
+ * outside the revoke's transaction stays true.
+ */
 async function checkBatch(tx: Executor, workspaceId: string, batchId: string): Promise<void> {
   const batch = await mustFindBatch(tx, workspaceId, batchId);
   if (batch.state === 'queued' || batch.state === 'running') {
@@ -63,15 +67,10 @@ function filterOf(selection: Exclude<Selection, { kind: 'ids' }>): InviteSelecti
   return selection.kind === 'filter' ? selection.filter : { batchId: selection.batchId };
 }
 
-/** Refuses a filter or batch selection over BULK_REVOKE_MAX before anything is written (counted on the read connection, so the writer stays free). */
-async function checkSize(deps: Deps, workspaceId: string, selection: Exclude<Selection, { kind: 'ids' }>, now: number): Promise<void> {
-  const counted = await whereInvitesMatch(deps.db.reader.selectFrom('invites').select(sql<number | string>`count(*)`.as('n')), workspaceId, now, filterOf(selection)).executeTakeFirstOrThrow();
-  const matched = Number(counted.n);
-  if (matched > BULK_REVOKE_MAX) {
-    const pointer = selection.kind === 'filter' ? '/filter' : '/batchId';
-    const advice = selection.kind === 'filter' ? 'narrow the filter (state, owner, purpose, campaign, code)' : 'revoke its codes in parts, by filter { batchId } with code or state';
-    throw refused(pointer, `names ${matched.toLocaleString('en')} codes; one bulk revoke takes at most ${BULK_REVOKE_MAX.toLocaleString('en')}: ${advice}`, { matched, max: BULK_REVOKE_MAX });
-  }
+/** How many codes a filter or batch selection holds now, and the highest id among them (counted on the read connection, so the writer stays free). */
+async function sizeOf(deps: Deps, workspaceId: string, selection: Exclude<Selection, { kind: 'ids' }>, now: number): Promise<{ matched: number; lastId: string | null }> {
+  const counted = await whereInvitesMatch(deps.db.reader.selectFrom('invites').select([sql<number | string>`count(*)`.as('n'), (eb) => eb.fn.max('id').as('last')]), workspaceId, now, filterOf(selection)).executeTakeFirstOrThrow();
+  return { matched: Number(counted.n), lastId: counted.last };
 }
 
 /** The selection a page at a time, in id order (each page read after the previous one was revoked, in the same transaction). */
@@ -98,12 +97,27 @@ function selectionDetails(input: BulkRevoke): Record<string, unknown> {
   return { batchId: input.batchId };
 }
 
-/** Revokes the codes the body names, all or none; see the top of this file. */
-export async function revokeInvites(deps: Deps, actor: Actor, workspaceId: string, input: BulkRevoke): Promise<BulkRevokeResult> {
+/** Done within the request (200, the counts), or accepted to run in the background (202, the bulk revoke to follow). */
+export type BulkRevokeAnswer = { status: 200; body: BulkRevokeResult } | { status: 202; body: BulkRevokeView };
+
+/** Revokes the codes the body names, all or none, or queues a larger selection; see the top of this file. */
+export async function revokeInvites(deps: Deps, actor: Actor, workspaceId: string, input: BulkRevoke): Promise<BulkRevokeAnswer> {
   const selection = selectionOf(input);
-  const reason = input.reason ?? null;
   const now = deps.clock.now();
-  if (selection.kind !== 'ids') await checkSize(deps, workspaceId, selection, now);
+  if (selection.kind !== 'ids') {
+    const { matched, lastId } = await sizeOf(deps, workspaceId, selection, now);
+    if (matched > deps.config.inviteBulkRevokeMax) {
+      if (selection.kind === 'batch') await checkBatch(deps.db.kysely, workspaceId, selection.batchId);
+      const requested = selection.kind === 'batch' ? { batchId: selection.batchId } : { filter: input.filter! };
+      return { status: 202, body: await queueBulkRevoke(deps, actor, workspaceId, { requested, filter: filterOf(selection), reason: input.reason ?? null, matched, cutoffId: lastId! }, now) };
+    }
+  }
+  return { status: 200, body: await revokeNow(deps, actor, workspaceId, input, selection, now) };
+}
+
+/** One transaction: every code or none. */
+function revokeNow(deps: Deps, actor: Actor, workspaceId: string, input: BulkRevoke, selection: Selection, now: number): Promise<BulkRevokeResult> {
+  const reason = input.reason ?? null;
   return deps.db.kysely.transaction().execute(async (tx) => {
     if (selection.kind === 'ids') await checkIds(tx, workspaceId, selection.ids);
     if (selection.kind === 'batch') await checkBatch(tx, workspaceId, selection.batchId);

@@ -7,7 +7,9 @@ import { newId } from '../../ids.ts';
 import { importCsv, refuseInvalidRows, type CellCheck, type ImportColumn, type ImportedRecord, type RowError } from '../../infra/spreadsheet/import.ts';
 import type { Actor } from '../audit/actor.ts';
 import { recordChange } from '../audit/record.ts';
+import { findWorkspace } from '../workspaces/service.ts';
 import { normalizeCode, readCode, type CodeFormat } from './alphabet.ts';
+import { overBatchLimit } from './batch-limit.ts';
 import { presentBatch, type BatchRow } from './batch.ts';
 import type { BatchView } from './batch-schema.ts';
 import { EXPORT_HEADERS, type ExportColumnKey } from './export.ts';
@@ -25,7 +27,8 @@ import { normalizeSuffix, suffixProblem, takenSuffixes } from './short-links.ts'
  * a single code (what each purpose needs) and against the database (codes the workspace has,
  * members, campaigns, suffixes in use). Any problem refuses the whole file with the list of
  * problems by line (422 invalid_csv, rowErrors); otherwise one transaction inserts every code,
- * as an import batch with one invite.batch_completed event.
+ * as an import batch with one invite.batch_completed event. A file is a batch: it may hold at most
+ * the plan's inviteCodesPerBatch rows (batch-limit.ts) as well as IMPORT_MAX_ROWS.
  *
  * Columns are those of the export, by their English or Chinese header, so an exported file
  * imports elsewhere; only code and owner ID are required. Blank cells: owner type user, purpose
@@ -208,7 +211,11 @@ export async function importInvites(deps: Deps, actor: Actor, workspaceId: strin
   const db = deps.db.kysely;
   const format = formatOf(await getInviteSettings(db, workspaceId));
   const report = await importCsv(file, schemaFor(format, now), { maxBytes: IMPORT_MAX_BYTES, maxRows: IMPORT_MAX_ROWS, maxErrors: MAX_REPORTED });
-  if (report.rows.length === 0 && report.invalidRows === 0) throw new AppError('invalid_csv', 'The file has no codes, only the header line', { reason: 'no_rows' });
+  const rows = report.rows.length + report.invalidRows;
+  if (rows === 0) throw new AppError('invalid_csv', 'The file has no codes, only the header line', { reason: 'no_rows' });
+  // Before the rows are checked: fixing them would not make the file small enough.
+  const over = overBatchLimit(await findWorkspace(db, workspaceId), rows);
+  if (over) throw new AppError('invalid_csv', `The file has ${rows} rows, which ${over.message}`, { reason: 'too_many_rows', rows, maxRows: over.limit.value, limit: over.limit });
   const problems = new Problems(labelsOf(file));
   checkRows(report.rows, problems);
   const members = await checkAgainstDatabase(db, workspaceId, report.rows, problems);

@@ -4,7 +4,9 @@ import { decodeCursor, PageOf, pageLimit, toPage } from '../../http/pagination.t
 import { NoContent, WorkspaceAnd, WorkspaceParams } from '../../http/schemas.ts';
 import type { AppInstance } from '../../http/types.ts';
 import { createRedeemLimits } from './abuse-limits.ts';
-import { BULK_REVOKE_MAX, revokeInvites } from './bulk-revoke.ts';
+import { revokeInvites } from './bulk-revoke.ts';
+import { mustFindBulkRevoke, presentBulkRevoke } from './bulk-revoke-background.ts';
+import { BulkRevokeView } from './bulk-revoke-schema.ts';
 import { createCampaign, deleteCampaign, getCampaign, listCampaigns, presentCampaign, updateCampaign } from './campaigns.ts';
 import { createGuessingLimits } from './guessing.ts';
 import { createRedeemer } from './redeem.ts';
@@ -31,6 +33,7 @@ import { getInviteSettings, putInviteSettings } from './settings.ts';
 
 const tags = ['Invite codes'];
 const InviteParams = WorkspaceAnd('inviteId');
+const BulkRevokeParams = WorkspaceAnd('bulkRevokeId');
 const CampaignParams = WorkspaceAnd('campaignId');
 const CampaignQuery = Type.Object(
   {
@@ -110,6 +113,7 @@ export async function inviteRoutes(app: AppInstance, deps: Deps): Promise<void> 
     },
   );
 
+  const inlineMax = deps.config.inviteBulkRevokeMax.toLocaleString('en');
   app.post(
     '/workspaces/:workspaceId/invites/bulk-revoke',
     {
@@ -117,13 +121,33 @@ export async function inviteRoutes(app: AppInstance, deps: Deps): Promise<void> 
       schema: {
         tags,
         summary: 'Revoke many invite codes in one audited action',
-        description: `Name the codes one way: ids (up to ${BULK_REVOKE_MAX_IDS.toLocaleString('en')} of this workspace's codes; an unknown one is 400 naming /ids/N), filter (the filters of GET …/invites, at least one), or batchId (every code a batch made; 404 for another workspace's, 409 invite_batch_running while it still generates: cancel it first). A filter or batch naming more than ${BULK_REVOKE_MAX.toLocaleString('en')} codes is 400. All or nothing in one transaction: each code not yet revoked (active, expired or used up) is revoked with invite.revoked as POST …/invites/{inviteId}/revoke records it; codes already revoked and archived ones are left as they are and counted in alreadyEnded. One audit entry (invite.bulk_revoked) names the selection, the reason and the counts. Honours Idempotency-Key.`,
+        description: `Name the codes one way: ids (up to ${BULK_REVOKE_MAX_IDS.toLocaleString('en')} of this workspace's codes; an unknown one is 400 naming /ids/N), filter (the filters of GET …/invites, at least one), or batchId (every code a batch made; 404 for another workspace's, 409 invite_batch_running while it still generates: cancel it first). Up to ${inlineMax} codes (INVITE_BULK_REVOKE_MAX), 200 when done, all or nothing in one transaction: each code not yet revoked (active, expired or used up) is revoked with invite.revoked as POST …/invites/{inviteId}/revoke records it; codes already revoked and archived ones are left as they are and counted in alreadyEnded. One audit entry (invite.bulk_revoked) names the selection, the reason and the counts. A filter or batch naming more codes (an enterprise batch of a million) answers 202 with a bulk revoke and its Location: a background job revokes the codes in chunks (resuming after a restart; the codes revoked stay revoked if it fails) and GET …/invite-bulk-revokes/{bulkRevokeId} shows its status and counts. It revokes the codes the selection matched at the request (codes created later are left alone), and writes one audit entry invite.bulk_revoked (the counts and the bulkRevokeId) and one invite.bulk_revoked event when it ends, instead of an invite.revoked per code: a million events would take longer than the revoke and flood webhooks. While one runs, the same selection again is 409 invite_bulk_revoke_running with its bulkRevokeId. Honours Idempotency-Key (a retry gets the first answer again, the same bulk revoke included).`,
         params: WorkspaceParams,
         body: BulkRevoke,
-        response: { 200: BulkRevokeResult },
+        response: { 200: BulkRevokeResult, 202: BulkRevokeView },
       },
     },
-    async (request) => revokeInvites(deps, request.actor, request.params.workspaceId, request.body),
+    async (request, reply) => {
+      const { workspaceId } = request.params;
+      const answer = await revokeInvites(deps, request.actor, workspaceId, request.body);
+      if (answer.status === 200) return answer.body;
+      return reply.status(202).header('location', `/api/v1/workspaces/${workspaceId}/invite-bulk-revokes/${answer.body.id}`).send(answer.body);
+    },
+  );
+
+  app.get(
+    '/workspaces/:workspaceId/invite-bulk-revokes/:bulkRevokeId',
+    {
+      config: { access: 'invites:read' },
+      schema: {
+        tags,
+        summary: 'A bulk revoke running in the background, and its progress',
+        description: 'The status (queued, running, succeeded, failed), the codes matched at the request and those revoked or found ended so far. Poll it until succeeded or failed.',
+        params: BulkRevokeParams,
+        response: { 200: BulkRevokeView },
+      },
+    },
+    async (request) => presentBulkRevoke(await mustFindBulkRevoke(deps.db.reader, request.params.workspaceId, request.params.bulkRevokeId)),
   );
 
   app.get(

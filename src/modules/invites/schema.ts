@@ -143,7 +143,7 @@ export const BulkRevoke = Type.Object(
     ),
     filter: Type.Optional(InviteFilterBody),
     batchId: Type.Optional(Type.String({ pattern: ID_PATTERN, description: 'Every code a batch (generated or imported) made; a batch still generating is refused: cancel it first' })),
-    reason: Type.Optional(Type.String({ maxLength: 500, description: 'Kept in the audit log and in each invite.revoked event' })),
+    reason: Type.Optional(Type.String({ maxLength: 500, description: 'Kept in the audit log and in each invite.revoked event (or, run in the background, in its invite.bulk_revoked event)' })),
   },
   { additionalProperties: false, description: 'Name the codes one way: ids, filter or batchId' },
 );

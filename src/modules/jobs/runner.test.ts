@@ -116,6 +116,77 @@ for (const dialect of DIALECTS) {
       assert.equal((await job(id)).status, 'failed');
     });
 
+    it('given an onGaveUp hook, then it runs once, with the last error, in the transaction that fails the job; not on the attempts before', async () => {
+      const runner = createJobRunner(h.deps);
+      const heard: unknown[] = [];
+      runner.define({ name: 'noted', handler: async () => {} });
+      runner.define<{ n: number }>({
+        name: 'doomed',
+        maxAttempts: 2,
+        handler: async (_p, ctx) => Promise.reject(new Error(`boom ${ctx.attempt}`)),
+        onGaveUp: async (payload, ctx) => {
+          heard.push({ payload, jobId: ctx.jobId, attempts: ctx.attempts, lost: ctx.lost, error: (ctx.error as Error).message });
+          await runner.enqueue(ctx.tx, 'noted', null, { id: 'owner-reacted', runAt: h.clock.now() + DAY });
+        },
+      });
+      const id = await runner.enqueue(h.deps.db.kysely, 'doomed', { n: 7 });
+      await runner.runDueOnce();
+      assert.deepEqual(heard, [], 'a retry is still to come');
+      h.clock.advance(retryDelayMs(1));
+      await runner.runDueOnce();
+      assert.deepEqual(heard, [{ payload: { n: 7 }, jobId: id, attempts: 2, lost: false, error: 'boom 2' }]);
+      assert.deepEqual([(await job(id)).status, (await job('owner-reacted')).status], ['failed', 'pending']);
+      h.clock.advance(DAY);
+      await runner.runDueOnce();
+      assert.equal(heard.length, 1);
+    });
+
+    it('given a process that dies before its onGaveUp hook commits, then the job is not failed, and once the lease lapses a restarted runner gives up on it again and the hook runs', async () => {
+      const handler = async () => Promise.reject(new Error('boom'));
+      const dying = createJobRunner(h.deps, { workerId: 'dying' });
+      dying.define({ name: 'noted', handler: async () => {} });
+      dying.define({
+        name: 'doomed',
+        maxAttempts: 1,
+        handler,
+        onGaveUp: async (_p, ctx) => {
+          await dying.enqueue(ctx.tx, 'noted', null, { id: 'owner-reacted', runAt: h.clock.now() + DAY });
+          // Where the process would die: the transaction never commits.
+          throw new Error('process killed');
+        },
+      });
+      const id = await dying.enqueue(h.deps.db.kysely, 'doomed', {});
+      await dying.runDueOnce();
+      let row = await job(id);
+      assert.deepEqual([row.status, row.locked_by, row.attempts], ['running', 'dying', 1], 'still claimed by the dead worker');
+      const reacted = () => h.deps.db.kysely.selectFrom('jobs').select('id').where('id', '=', 'owner-reacted').executeTakeFirst();
+      assert.equal(await reacted(), undefined, "the hook's writes went with the transaction");
+
+      const restarted = createJobRunner(h.deps, { workerId: 'restarted' });
+      const heard: { attempts: number; lost: boolean; error: unknown }[] = [];
+      restarted.define({ name: 'noted', handler: async () => {} });
+      restarted.define({
+        name: 'doomed',
+        maxAttempts: 1,
+        handler,
+        onGaveUp: async (_p, ctx) => {
+          heard.push({ attempts: ctx.attempts, lost: ctx.lost, error: ctx.error });
+          await restarted.enqueue(ctx.tx, 'noted', null, { id: 'owner-reacted', runAt: h.clock.now() + DAY });
+        },
+      });
+      await restarted.runDueOnce();
+      assert.deepEqual(heard, [], 'not while the lease holds');
+      h.clock.advance(JOB_LEASE_MS + 1);
+      await restarted.runDueOnce();
+      assert.deepEqual(heard, [{ attempts: 1, lost: true, error: undefined }]);
+      row = await job(id);
+      assert.deepEqual([row.status, row.last_error], ['failed', 'the worker running the last attempt stopped before finishing it']);
+      assert.ok(await reacted());
+      h.clock.advance(JOB_LEASE_MS + 1);
+      await restarted.runDueOnce();
+      assert.equal(heard.length, 1, 'once committed, the hook does not run again');
+    });
+
     it('given a schedule, then each slot runs once, every N seconds and on cron', async () => {
       h.clock.ms = Date.UTC(2030, 0, 1, 2, 59, 58);
       const runner = createJobRunner(h.deps);

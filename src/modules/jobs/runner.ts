@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Executor } from '../../db/index.ts';
+import type { Transaction } from 'kysely';
+import type { Database, Executor } from '../../db/index.ts';
 import type { Deps } from '../../deps.ts';
 import { newId } from '../../ids.ts';
 import { createPoller } from '../../infra/poller.ts';
@@ -16,11 +17,34 @@ export interface JobContext {
   attempt: number;
 }
 
+export interface GaveUpContext {
+  deps: Deps;
+  /**
+   * The transaction that marks the job failed. Write through it, never through deps.db: the job
+   * is failed exactly when the owner's reaction is committed, so a crash in between loses neither.
+   */
+  tx: Transaction<Database>;
+  jobId: string;
+  /** The attempts the job was allowed, all used. */
+  attempts: number;
+  /** True when the worker running the last attempt stopped before finishing it (it died or outlived its lease): the runner gives up without running the handler again. */
+  lost: boolean;
+  /** What the last attempt threw; undefined when lost. */
+  error: unknown;
+}
+
 export interface JobDefinition<P = unknown> {
   name: string;
   handler(payload: P, context: JobContext): Promise<void>;
   /** Runs before the job is marked failed; default 5, with exponential back-off between them. */
   maxAttempts?: number;
+  /**
+   * Called once when the runner gives up on a job (its last attempt threw or was lost), in the
+   * transaction that marks it failed. If it throws, or the process dies before that transaction
+   * commits, the job stays claimed and, once the lease lapses, is given up again (as lost) and the
+   * hook runs again: the owner always hears of a job that died.
+   */
+  onGaveUp?(payload: P, context: GaveUpContext): Promise<void>;
 }
 
 export interface JobRunner {
@@ -94,24 +118,41 @@ export function createJobRunner(deps: Deps, options: { workerId?: string; pollMs
   /** Runs one claimed job and records the outcome; never throws, so one bad job cannot stop the loop. */
   async function execute(job: JobRow): Promise<void> {
     const log = logger.child({ jobId: job.id, job: job.name, attempt: job.attempts });
+    const definition = definitions.get(job.name)!;
+    const lost = job.attempts > job.max_attempts;
     let outcome: JobOutcome;
-    if (job.attempts > job.max_attempts) {
+    let error: unknown;
+    if (lost) {
       outcome = { status: 'failed', error: 'the worker running the last attempt stopped before finishing it' };
     } else {
       try {
-        const definition = definitions.get(job.name)!;
         await definition.handler(JSON.parse(job.payload) as never, { deps, jobId: job.id, attempt: job.attempts });
         outcome = { status: 'done' };
-      } catch (error) {
-        outcome = outcomeOf(job, error, deps.clock.now());
-        log.error({ err: error, next: outcome.status === 'pending' ? new Date(outcome.runAt).toISOString() : 'failed' }, 'job failed');
+      } catch (thrown) {
+        error = thrown;
+        outcome = outcomeOf(job, thrown, deps.clock.now());
+        log.error({ err: thrown, next: outcome.status === 'pending' ? new Date(outcome.runAt).toISOString() : 'failed' }, 'job failed');
       }
     }
     try {
-      if (!(await finishJob(deps.db.kysely, job, outcome, deps.clock.now()))) log.warn('job was reclaimed after its lease expired; outcome dropped');
-    } catch (error) {
-      log.error({ err: error }, 'could not record the outcome of a job');
+      const recorded =
+        outcome.status === 'failed' && definition.onGaveUp
+          ? await giveUp(job, definition, outcome, { lost, error })
+          : await finishJob(deps.db.kysely, job, outcome, deps.clock.now());
+      if (!recorded) log.warn('job was reclaimed after its lease expired; outcome dropped');
+    } catch (thrown) {
+      log.error({ err: thrown }, 'could not record the outcome of a job; it is claimed again once its lease lapses');
     }
+  }
+
+  /** Marks the job failed and runs its owner's hook in one transaction: both happen or neither. */
+  function giveUp(job: JobRow, definition: JobDefinition<never>, outcome: JobOutcome, failure: { lost: boolean; error: unknown }): Promise<boolean> {
+    return deps.db.kysely.transaction().execute(async (tx) => {
+      if (!(await finishJob(tx, job, outcome, deps.clock.now()))) return false;
+      const attempts = Math.min(job.attempts, job.max_attempts);
+      await definition.onGaveUp!(JSON.parse(job.payload) as never, { deps, tx, jobId: job.id, attempts, ...failure });
+      return true;
+    });
   }
 
   function claim(): Promise<JobRow | undefined> {

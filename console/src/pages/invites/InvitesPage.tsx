@@ -4,7 +4,7 @@ import type { TableColumnsType } from 'antd';
 import { useMemo, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { workspacePath } from '../../api/client.ts';
-import type { BulkRevoked, Invite, InviteBatch } from '../../api/types.ts';
+import type { BulkRevoke, BulkRevoked, Invite, InviteBatch } from '../../api/types.ts';
 import { CursorTable } from '../../components/CursorTable.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { TagList } from '../../components/TagList.tsx';
@@ -16,6 +16,7 @@ import { useWorkspace } from '../../workspace.ts';
 import { PartyLink } from '../referrals/PartyLink.tsx';
 import { BatchesTable } from './BatchesTable.tsx';
 import { BatchFormModal } from './BatchFormModal.tsx';
+import { BulkRevokeProgress } from './BulkRevokeProgress.tsx';
 import { ExtendInviteModal } from './ExtendInviteModal.tsx';
 import { ImportInvitesModal } from './ImportInvitesModal.tsx';
 import { FILTER_KEYS, InviteFilters, type InviteFilter } from './InviteFilters.tsx';
@@ -61,6 +62,7 @@ export default function InvitesPage() {
   const [selected, setSelected] = useState<Invite[]>([]);
   const [extending, setExtending] = useState<Invite | null>(null);
   const [revoking, setRevoking] = useState<RevokeSelection | null>(null);
+  const [revokingInBackground, setRevokingInBackground] = useState<BulkRevoke | null>(null);
   const [linkOf, setLinkOf] = useState<Invite | null>(null);
 
   const navigate = (next: { filter?: InviteFilter; tab?: 'codes' | 'batches' }) => {
@@ -71,11 +73,28 @@ export default function InvitesPage() {
     setSelected([]);
   };
 
-  const revoked = ({ revoked: count, alreadyEnded }: BulkRevoked) => {
+  const showRevoked = ({ revoked: count, alreadyEnded }: BulkRevoked) => {
+    invites.reload();
+    batches.reload();
+    feedback.done(alreadyEnded > 0 ? t('invites.revokedSome', { count, ended: alreadyEnded }) : t('invites.revokedCount', { count }));
+  };
+  const revoked = (outcome: BulkRevoked) => {
     setRevoking(null);
     setSelected([]);
+    showRevoked(outcome);
+  };
+  // Too many codes for one request: the server revokes them in the background, and the page shows its progress.
+  const queued = (bulkRevoke: BulkRevoke) => {
+    setRevoking(null);
+    setSelected([]);
+    setRevokingInBackground(bulkRevoke);
+  };
+  const finishedInBackground = (bulkRevoke: BulkRevoke) => {
+    setRevokingInBackground(null);
+    if (bulkRevoke.status === 'succeeded') return showRevoked(bulkRevoke);
     invites.reload();
-    feedback.done(alreadyEnded > 0 ? t('invites.revokedSome', { count, ended: alreadyEnded }) : t('invites.revokedCount', { count }));
+    batches.reload();
+    feedback.warn(t('invites.revokeFailed', { error: bulkRevoke.error ?? '' }));
   };
   const filtered = FILTER_KEYS.some((key) => filter[key]);
 
@@ -212,6 +231,7 @@ export default function InvitesPage() {
           )
         }
       />
+      {revokingInBackground && <BulkRevokeProgress key={revokingInBackground.id} bulkRevoke={revokingInBackground} onFinished={finishedInBackground} />}
       <Tabs
         activeKey={tab}
         onChange={(key) => navigate({ tab: key === 'batches' ? 'batches' : 'codes' })}
@@ -250,10 +270,8 @@ export default function InvitesPage() {
         <RevokeInvitesModal
           selection={revoking}
           onClose={() => setRevoking(null)}
-          onDone={(outcome) => {
-            revoked(outcome);
-            batches.reload();
-          }}
+          onDone={revoked}
+          onQueued={queued}
         />
       )}
       {linkOf && <ShortLinkModal invite={linkOf} editable={manage && linkOf.state !== 'archived'} onClose={() => setLinkOf(null)} />}
