@@ -1,8 +1,7 @@
 import { Progress, Space, Typography } from 'antd';
-import { useEffect, useRef } from 'react';
-import { api, workspacePath } from '../../api/client.ts';
+import { workspacePath } from '../../api/client.ts';
 import type { InviteBatch } from '../../api/types.ts';
-import { useResource } from '../../hooks/useResource.ts';
+import { usePolledUntilDone } from '../../hooks/usePolledUntilDone.ts';
 import { useI18n } from '../../I18nProvider.tsx';
 import { useWorkspace } from '../../workspace.ts';
 
@@ -25,30 +24,8 @@ export function BatchProgress({ batch, onFinished }: { batch: InviteBatch; onFin
   const { t } = useI18n();
   const workspace = useWorkspace();
   const path = workspacePath(workspace.id, 'invite-batches', batch.id);
-  const polling = isActive(batch);
   // Only a batch that is still going is polled; a finished one shows what the list said.
-  const live = useResource(polling ? path : `${path}#final`, () => (polling ? api.get<InviteBatch>(path) : Promise.resolve(batch)));
-  const current = live.data ?? batch;
-  const { reload } = live;
-  const told = useRef(false);
-  const finishedRef = useRef(onFinished);
-  useEffect(() => {
-    finishedRef.current = onFinished;
-  });
-
-  // A failed request (live.error) is retried on the same beat.
-  useEffect(() => {
-    if (!polling) return;
-    if (!isActive(current)) {
-      if (!told.current) {
-        told.current = true;
-        finishedRef.current(current);
-      }
-      return;
-    }
-    const timer = setTimeout(reload, POLL_MS);
-    return () => clearTimeout(timer);
-  }, [current, live.error, polling, reload]);
+  const current = usePolledUntilDone(path, batch, { isActive, onFinished, intervalMs: POLL_MS });
 
   const status = current.state === 'failed' ? 'exception' : current.state === 'done' ? 'success' : current.state === 'cancelled' ? 'normal' : 'active';
   return (

@@ -1,15 +1,14 @@
 import { Alert, Progress, Typography } from 'antd';
-import { useEffect, useRef } from 'react';
-import { api, workspacePath } from '../../api/client.ts';
+import { workspacePath } from '../../api/client.ts';
 import type { BulkRevoke } from '../../api/types.ts';
-import { useResource } from '../../hooks/useResource.ts';
+import { usePolledUntilDone } from '../../hooks/usePolledUntilDone.ts';
 import { useI18n } from '../../I18nProvider.tsx';
 import { useWorkspace } from '../../workspace.ts';
 
 /** How often a bulk revoke running in the background is asked for its progress. */
 const POLL_MS = 2000;
 
-const isActive = (bulkRevoke: BulkRevoke) => bulkRevoke.status === 'queued' || bulkRevoke.status === 'running';
+export const isActive = (bulkRevoke: BulkRevoke) => bulkRevoke.status === 'queued' || bulkRevoke.status === 'running';
 
 /**
  * A bulk revoke the server runs in the background (it answered 202): its progress, asked for
@@ -20,27 +19,7 @@ export function BulkRevokeProgress({ bulkRevoke, onFinished }: { bulkRevoke: Bul
   const { t } = useI18n();
   const workspace = useWorkspace();
   const path = workspacePath(workspace.id, 'invite-bulk-revokes', bulkRevoke.id);
-  const live = useResource(path, () => api.get<BulkRevoke>(path));
-  const current = live.data ?? bulkRevoke;
-  const { reload } = live;
-  const told = useRef(false);
-  const finishedRef = useRef(onFinished);
-  useEffect(() => {
-    finishedRef.current = onFinished;
-  });
-
-  // A failed request (live.error) is retried on the same beat.
-  useEffect(() => {
-    if (!isActive(current)) {
-      if (!told.current) {
-        told.current = true;
-        finishedRef.current(current);
-      }
-      return;
-    }
-    const timer = setTimeout(reload, POLL_MS);
-    return () => clearTimeout(timer);
-  }, [current, live.error, reload]);
+  const current = usePolledUntilDone(path, bulkRevoke, { isActive, onFinished, intervalMs: POLL_MS });
 
   const done = current.revoked + current.alreadyEnded;
   const percent = current.matched === 0 ? 100 : Math.min(100, Math.floor((done / current.matched) * 100));

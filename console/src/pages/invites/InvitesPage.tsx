@@ -16,7 +16,7 @@ import { useWorkspace } from '../../workspace.ts';
 import { PartyLink } from '../referrals/PartyLink.tsx';
 import { BatchesTable } from './BatchesTable.tsx';
 import { BatchFormModal } from './BatchFormModal.tsx';
-import { BulkRevokeProgress } from './BulkRevokeProgress.tsx';
+import { BulkRevokeProgress, isActive as isBulkRevokeActive } from './BulkRevokeProgress.tsx';
 import { ExtendInviteModal } from './ExtendInviteModal.tsx';
 import { ImportInvitesModal } from './ImportInvitesModal.tsx';
 import { FILTER_KEYS, InviteFilters, type InviteFilter } from './InviteFilters.tsx';
@@ -84,17 +84,20 @@ export default function InvitesPage() {
     showRevoked(outcome);
   };
   // Too many codes for one request: the server revokes them in the background, and the page shows its progress.
-  const queued = (bulkRevoke: BulkRevoke) => {
-    setRevoking(null);
-    setSelected([]);
-    setRevokingInBackground(bulkRevoke);
-  };
   const finishedInBackground = (bulkRevoke: BulkRevoke) => {
     setRevokingInBackground(null);
     if (bulkRevoke.status === 'succeeded') return showRevoked(bulkRevoke);
     invites.reload();
     batches.reload();
     feedback.warn(t('invites.revokeFailed', { error: bulkRevoke.error ?? '' }));
+  };
+  // A running bulk revoke of the same codes (409) may have ended by the time it was read: then it is
+  // reported at once, as its progress would never be asked for.
+  const queued = (bulkRevoke: BulkRevoke) => {
+    setRevoking(null);
+    setSelected([]);
+    if (isBulkRevokeActive(bulkRevoke)) setRevokingInBackground(bulkRevoke);
+    else finishedInBackground(bulkRevoke);
   };
   const filtered = FILTER_KEYS.some((key) => filter[key]);
 
