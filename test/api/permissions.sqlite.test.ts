@@ -1,0 +1,3 @@
+import { describePermissionTable } from './permissions.ts';
+
+describePermissionTable('sqlite');
