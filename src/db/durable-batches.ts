@@ -3,7 +3,6 @@ import { Kysely, SqliteDialect } from 'kysely';
 import type { Logger } from 'pino';
 import { BACKSTOP_CHECKPOINT_PAGES, startCheckpointer } from './checkpointer.ts';
 import { withStatementCache, type Database, type Db } from './index.ts';
-import { createWalSync } from './wal-sync.ts';
 
 /** Group-commit transactions on SQLite, each answered only once its commit is on disk. */
 export interface DurableBatches {
@@ -77,7 +76,7 @@ function open(db: Db, main: SQLite.Database, logger: Logger): DurableBatches {
   const onDisk = !main.memory;
   const connection = onDisk ? openUnsyncedConnection(main.name) : main;
   const batchKysely = onDisk ? new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) }) : null;
-  const wal = onDisk ? createWalSync(main.name) : null;
+  const wal = db.walSync;
   const checkpointer = onDisk ? startCheckpointer(main, main.name, logger) : null;
   const begin = connection.prepare('begin immediate');
   const commit = connection.prepare('commit');
@@ -109,7 +108,6 @@ function open(db: Db, main: SQLite.Database, logger: Logger): DurableBatches {
     latestSync: () => latest,
     async close() {
       await checkpointer?.stop();
-      await wal?.close();
       await batchKysely?.destroy();
     },
   };

@@ -4,9 +4,11 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type SqliteDatabase, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.ts';
+import { durableWritesDialect, type StatementSource } from './durable-writes.ts';
 import { migrationProvider } from './migrations/index.ts';
 import { SqliteReaderDialect } from './sqlite-reader.ts';
 import type { Database } from './schema.ts';
+import { createWalSync, type WalSync } from './wal-sync.ts';
 
 export type { Database } from './schema.ts';
 /** What a repository function takes first: the database or an open transaction. */
@@ -28,6 +30,11 @@ export interface Db {
    * that connection (`kysely.connection()`), so nothing of Kysely's interleaves. Null on PostgreSQL.
    */
   sqlite: SQLite.Database | null;
+  /**
+   * The sync of an on-disk SQLite database's WAL, shared by everything that commits without its own
+   * sync (Kysely's connection, group-commit batches). Null for an in-memory database and PostgreSQL.
+   */
+  walSync: WalSync | null;
   dialect: Dialect;
   close(): Promise<void>;
 }
@@ -40,7 +47,7 @@ const PG_NUMERIC = 1700;
  * Kysely prepares every query anew; on the scan path preparing cost as much as running. The
  * queries are few and fixed, so each distinct SQL text is prepared once and reused.
  */
-export function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
+export function withStatementCache(sqlite: SQLite.Database): SqliteDatabase & StatementSource {
   const statements = new Map<string, SQLite.Statement>();
   return {
     close: () => sqlite.close(),
@@ -62,12 +69,17 @@ export function openDatabase(config: DatabaseConfig, options: { poolSize?: numbe
     if (config.file !== ':memory:') mkdirSync(path.dirname(config.file), { recursive: true });
     const sqlite = new SQLite(config.file);
     sqlite.pragma('journal_mode = WAL');
-    // FULL: an acknowledged write survives a power cut, not only a process crash.
-    sqlite.pragma('synchronous = FULL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
-    const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-    if (config.file === ':memory:') return { kysely, reader: kysely, sqlite, dialect: 'sqlite', close: () => kysely.destroy() };
+    if (config.file === ':memory:') {
+      const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+      return { kysely, reader: kysely, sqlite, walSync: null, dialect: 'sqlite', close: () => kysely.destroy() };
+    }
+    // Commits do not sync by themselves: durableWritesDialect answers each write once the WAL is
+    // synced off the event loop, so an acknowledged write survives a power cut, as with FULL.
+    sqlite.pragma('synchronous = NORMAL');
+    const walSync = createWalSync(config.file);
+    const kysely = new Kysely<Database>({ dialect: durableWritesDialect(sqlite, withStatementCache(sqlite), walSync) });
     const readConnection = new SQLite(config.file);
     readConnection.pragma('busy_timeout = 5000');
     const reader = new Kysely<Database>({ dialect: new SqliteReaderDialect(withStatementCache(readConnection)) });
@@ -75,10 +87,12 @@ export function openDatabase(config: DatabaseConfig, options: { poolSize?: numbe
       kysely,
       reader,
       sqlite,
+      walSync,
       dialect: 'sqlite',
       close: async () => {
         await reader.destroy();
         await kysely.destroy();
+        await walSync.close();
       },
     };
   }
@@ -92,7 +106,7 @@ export function openDatabase(config: DatabaseConfig, options: { poolSize?: numbe
     } as pg.CustomTypesConfig,
   });
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { kysely, reader: kysely, sqlite: null, dialect: 'postgres', close: () => kysely.destroy() };
+  return { kysely, reader: kysely, sqlite: null, walSync: null, dialect: 'postgres', close: () => kysely.destroy() };
 }
 
 /** Runs every pending migration; safe to call from several processes at once (Kysely locks). */
