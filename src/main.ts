@@ -8,7 +8,6 @@ import { AppError, ERRORS } from './errors.ts';
 import { checkOperatorInput, createOperator } from './modules/staff/accounts.ts';
 import { PLAN_NAMES, type PlanName } from './modules/workspaces/plans.ts';
 import { closeRuntime, openRuntime } from './runtime.ts';
-import { startServer } from './server.ts';
 
 function planOption(value: string): PlanName {
   if (!(PLAN_NAMES as readonly string[]).includes(value)) throw new InvalidArgumentError(`choose one of ${PLAN_NAMES.join(', ')}`);
@@ -16,6 +15,8 @@ function planOption(value: string): PlanName {
 }
 
 async function start(): Promise<void> {
+  // Only `start` needs the HTTP app; loading it for --help, migrate or create-operator cost them over a second.
+  const { startServer } = await import('./server.ts');
   const server = await startServer(loadConfig());
   const shutdown = (signal: string) => {
     server.deps.logger.info({ signal }, 'shutting down');
