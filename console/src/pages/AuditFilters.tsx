@@ -1,7 +1,8 @@
-import { Button, DatePicker, Form, Input, Select, Space } from 'antd';
+import { DatePicker, Form, Input, Select } from 'antd';
 import type { GetProps } from 'antd';
 import { api, workspacePath } from '../api/client.ts';
 import type { ApiKey, Page, StaffMember } from '../api/types.ts';
+import { FilterButtons } from '../components/FilterButtons.tsx';
 import { useResource } from '../hooks/useResource.ts';
 import { useI18n } from '../I18nProvider.tsx';
 import { useWorkspace } from '../workspace.ts';
@@ -78,19 +79,13 @@ export function AuditFilters({ onChange }: { onChange: (filter: AuditFilter) => 
       <Form.Item name="range">
         <DatePicker.RangePicker />
       </Form.Item>
-      <Space>
-        <Button type="primary" htmlType="submit" data-testid="audit-apply">
-          {t('action.search')}
-        </Button>
-        <Button
-          onClick={() => {
-            form.resetFields();
-            onChange({});
-          }}
-        >
-          {t('action.reset')}
-        </Button>
-      </Space>
+      <FilterButtons
+        applyTestId="audit-apply"
+        onReset={() => {
+          form.resetFields();
+          onChange({});
+        }}
+      />
     </Form>
   );
 }

@@ -1,7 +1,9 @@
-import { Button, Form, Input, Select, Space, Tag } from 'antd';
+import { Form, Input, Select, Tag } from 'antd';
 import { useEffect } from 'react';
 import { INVITE_STATES, PURPOSES } from '../../api/types.ts';
+import { FilterButtons } from '../../components/FilterButtons.tsx';
 import { useI18n } from '../../I18nProvider.tsx';
+import { PartyFilterField } from '../referrals/PartyFilterField.tsx';
 import { useCampaigns } from './useCampaigns.ts';
 
 // A type, not an interface: it is used as a query-string record.
@@ -87,23 +89,7 @@ export function InviteFilters({ filter, onChange }: { filter: InviteFilter; onCh
           data-testid="invite-filter-purpose"
         />
       </Form.Item>
-      <Form.Item>
-        <Space.Compact>
-          <Form.Item name="ownerType" noStyle>
-            <Select
-              options={[
-                { value: 'user', label: t('invites.owner.user') },
-                { value: 'member', label: t('invites.owner.member') },
-              ]}
-              style={{ width: 110 }}
-              data-testid="invite-filter-owner-type"
-            />
-          </Form.Item>
-          <Form.Item name="ownerId" noStyle>
-            <Input placeholder={t('invites.ownerId')} allowClear style={{ width: 200 }} data-testid="invite-filter-owner" />
-          </Form.Item>
-        </Space.Compact>
-      </Form.Item>
+      <PartyFilterField typeName="ownerType" idName="ownerId" placeholder={t('invites.ownerId')} typeTestId="invite-filter-owner-type" idTestId="invite-filter-owner" />
       <Form.Item name="campaignId">
         <Select
           placeholder={t('invites.campaign')}
@@ -121,19 +107,14 @@ export function InviteFilters({ filter, onChange }: { filter: InviteFilter; onCh
           </Tag>
         </Form.Item>
       )}
-      <Space>
-        <Button type="primary" htmlType="submit" data-testid="invite-filter-apply">
-          {t('action.search')}
-        </Button>
-        <Button
-          onClick={() => {
-            form.setFieldsValue(valuesOf({}));
-            onChange({});
-          }}
-        >
-          {t('action.reset')}
-        </Button>
-      </Space>
+      <FilterButtons
+        applyTestId="invite-filter-apply"
+        onReset={() => {
+          // Not resetFields(): initialValues follow the filter, so that would put the old filter back.
+          form.setFieldsValue(valuesOf({}));
+          onChange({});
+        }}
+      />
     </Form>
   );
 }

@@ -1,7 +1,9 @@
-import { Button, Form, Input, Select, Space } from 'antd';
+import { Form, Input, Select } from 'antd';
 import { ENTRY_KINDS } from '../../api/types.ts';
+import { FilterButtons } from '../../components/FilterButtons.tsx';
 import { useI18n } from '../../I18nProvider.tsx';
 import { useCampaigns } from '../invites/useCampaigns.ts';
+import { PartyFilterField } from '../referrals/PartyFilterField.tsx';
 import { partyKey } from '../referrals/PartyLink.tsx';
 
 // A type, not an interface: it is used as a query-string record.
@@ -35,22 +37,7 @@ export function LedgerFilters({ filter, onChange }: { filter: LedgerFilter; onCh
       <Form.Item name="kind">
         <Select placeholder={t('rewards.kind')} allowClear options={ENTRY_KINDS.map((k) => ({ value: k, label: t(`rewards.kind.${k}`) }))} style={{ width: 140 }} data-testid="ledger-filter-kind" />
       </Form.Item>
-      <Form.Item>
-        <Space.Compact>
-          <Form.Item name="beneficiaryType" noStyle>
-            <Select
-              options={[
-                { value: 'user', label: t('invites.owner.user') },
-                { value: 'member', label: t('invites.owner.member') },
-              ]}
-              style={{ width: 110 }}
-            />
-          </Form.Item>
-          <Form.Item name="beneficiaryId" noStyle>
-            <Input placeholder={t('rewards.beneficiary')} allowClear style={{ width: 200 }} data-testid="ledger-filter-beneficiary" />
-          </Form.Item>
-        </Space.Compact>
-      </Form.Item>
+      <PartyFilterField typeName="beneficiaryType" idName="beneficiaryId" placeholder={t('rewards.beneficiary')} idTestId="ledger-filter-beneficiary" />
       <Form.Item name="program">
         <Select
           placeholder={t('rewards.program')}
@@ -64,19 +51,13 @@ export function LedgerFilters({ filter, onChange }: { filter: LedgerFilter; onCh
       <Form.Item name="orderId" rules={[{ max: 64 }]}>
         <Input placeholder={t('rewards.orderId')} allowClear style={{ width: 160 }} />
       </Form.Item>
-      <Space>
-        <Button type="primary" htmlType="submit" data-testid="ledger-filter-apply">
-          {t('action.search')}
-        </Button>
-        <Button
-          onClick={() => {
-            form.resetFields();
-            onChange({});
-          }}
-        >
-          {t('action.reset')}
-        </Button>
-      </Space>
+      <FilterButtons
+        applyTestId="ledger-filter-apply"
+        onReset={() => {
+          form.resetFields();
+          onChange({});
+        }}
+      />
     </Form>
   );
 }
