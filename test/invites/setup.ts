@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Deps } from '../../src/deps.ts';
 import { newId } from '../../src/ids.ts';
+import { freshInviteState } from '../../src/modules/invites/repository.ts';
 import type { PlanName } from '../../src/modules/workspaces/plans.ts';
 import { Client, type Response } from '../harness/client.ts';
 import { operator } from '../harness/factories.ts';
@@ -69,15 +70,8 @@ export async function insertInviteRows(deps: Deps, workspaceId: string, count: n
         routing: null,
         tags: '{}',
         max_uses: 1,
-        uses: 0,
-        status: 'active',
+        ...freshInviteState(now),
         expires_at: null,
-        expiring_notified_at: null,
-        ended_at: null,
-        archived_at: null,
-        revoked_reason: null,
-        created_at: now,
-        updated_at: now,
         origin: 'batch',
         batch_id: null,
         link_suffix: null,

@@ -15,6 +15,7 @@ import { codesStartingWith, firstIndexesOf, formatCapacity, insertCodes, type Sh
 import { overBatchLimit } from './batch-limit.ts';
 import type { BatchKind, BatchSettings, BatchState, BatchView, NewInviteBatch } from './batch-schema.ts';
 import { fieldIssue } from './campaigns.ts';
+import { freshInviteState } from './repository.ts';
 import type { Purpose, Routing } from './schema.ts';
 import { checkCampaignOpen, checkPurpose, expiryOf, resolveOwner, type Owner } from './service.ts';
 import { formatOf, getInviteSettings } from './settings.ts';
@@ -187,15 +188,8 @@ function sharedColumns(row: BatchRow, settings: StoredSettings, now: number): Sh
     routing: settings.routing === null ? null : JSON.stringify(settings.routing),
     tags: JSON.stringify(settings.tags),
     max_uses: settings.maxUses,
-    uses: 0,
-    status: 'active',
+    ...freshInviteState(now),
     expires_at: settings.expiresAt,
-    expiring_notified_at: null,
-    ended_at: null,
-    archived_at: null,
-    revoked_reason: null,
-    created_at: now,
-    updated_at: now,
     origin: 'batch',
     batch_id: row.id,
     link_suffix: null,

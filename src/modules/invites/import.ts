@@ -14,7 +14,7 @@ import { presentBatch, type BatchRow } from './batch.ts';
 import type { BatchView } from './batch-schema.ts';
 import { EXPORT_HEADERS, type ExportColumnKey } from './export.ts';
 import { memberKey, userKey } from './party.ts';
-import type { InviteRow } from './repository.ts';
+import { freshInviteState, type InviteRow } from './repository.ts';
 import { PURPOSES, ROUTING_TYPES, type Purpose, type Routing } from './schema.ts';
 import { checkPurpose } from './service.ts';
 import { formatOf, getInviteSettings } from './settings.ts';
@@ -252,15 +252,8 @@ export async function importInvites(deps: Deps, actor: Actor, workspaceId: strin
       routing: record.routing ? JSON.stringify(record.routing) : null,
       tags: JSON.stringify(record.tags ?? {}),
       max_uses: record.maxUses === undefined ? 1 : record.maxUses,
-      uses: 0,
-      status: 'active',
+      ...freshInviteState(now),
       expires_at: record.expiresAt ?? null,
-      expiring_notified_at: null,
-      ended_at: null,
-      archived_at: null,
-      revoked_reason: null,
-      created_at: now,
-      updated_at: now,
       origin: 'import',
       batch_id: batch.id,
       link_suffix: record.linkSuffix ?? null,

@@ -9,6 +9,20 @@ import type { InviteFilterInput, InviteState } from './schema.ts';
 export type InviteRow = Selectable<InviteTable>;
 export type RedemptionRow = Selectable<InviteRedemptionTable>;
 
+/** Where every new code starts, however it is made (created, generated in a batch, imported): unused and active. */
+export function freshInviteState(now: number) {
+  return {
+    uses: 0,
+    status: 'active',
+    expiring_notified_at: null,
+    ended_at: null,
+    archived_at: null,
+    revoked_reason: null,
+    created_at: now,
+    updated_at: now,
+  } satisfies Partial<InviteRow>;
+}
+
 export function findInvite(db: Executor, workspaceId: string, inviteId: string): Promise<InviteRow | undefined> {
   return db.selectFrom('invites').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', inviteId).executeTakeFirst();
 }

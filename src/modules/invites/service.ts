@@ -9,7 +9,7 @@ import { recordChange } from '../audit/record.ts';
 import { parseTags } from '../codes/resolve.ts';
 import { fieldIssue, findCampaign } from './campaigns.ts';
 import { memberKey, userKey } from './party.ts';
-import { findInvite, listInviteRows, type InviteFilter, type InviteRow } from './repository.ts';
+import { findInvite, freshInviteState, listInviteRows, type InviteFilter, type InviteRow } from './repository.ts';
 import { issueCode } from './reserve.ts';
 import type { ExtendInvite, InviteOrigin, InviteState, InviteStatus, InviteView, NewInvite, OwnerInput, OwnerView, Purpose, RevokeInvite, Routing, ValidityPreset } from './schema.ts';
 
@@ -134,15 +134,8 @@ export async function createInvite(deps: Deps, actor: Actor, workspaceId: string
           routing: input.routing === undefined ? null : JSON.stringify(input.routing),
           tags: JSON.stringify(input.tags ?? {}),
           max_uses: input.maxUses === undefined ? 1 : input.maxUses,
-          uses: 0,
-          status: 'active',
+          ...freshInviteState(now),
           expires_at: expiresAt,
-          expiring_notified_at: null,
-          ended_at: null,
-          archived_at: null,
-          revoked_reason: null,
-          created_at: now,
-          updated_at: now,
           origin: issued.origin,
           batch_id: null,
           link_suffix: null,
