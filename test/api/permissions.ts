@@ -6,6 +6,7 @@ import { newSecret, sha256 } from '../../src/modules/staff/tokens.ts';
 import { Client, type Response } from '../harness/client.ts';
 import type { TestDialect } from '../harness/env.ts';
 import { operator, staffMember } from '../harness/factories.ts';
+import { mapInFlight } from '../harness/in-flight.ts';
 import { assertProblem, BODY_METHODS, describeOperation, fetchOpenApi, fillPath, isPermission, operationsOf, snapshotState, type Operation } from '../harness/routes.ts';
 import { startTestServer, type TestServer } from '../harness/server.ts';
 
@@ -77,21 +78,7 @@ export function describePermissionTable(dialect: TestDialect, options: { skip?: 
      * refusal. The findings come back in the order of ops; the first failed assertion stops the walk.
      */
     async function walk(client: Client, ops: Operation[], expected: (op: Operation) => 'pass' | { status: number; code: string }): Promise<string[]> {
-      const found: (string | null)[] = [];
-      let next = 0;
-      let failure: { error: unknown } | undefined;
-      const walker = async () => {
-        while (next < ops.length && !failure) {
-          const i = next++;
-          try {
-            found[i] = await check(client, ops[i]!, expected(ops[i]!));
-          } catch (error) {
-            failure ??= { error };
-          }
-        }
-      };
-      await Promise.all(Array.from({ length: IN_FLIGHT }, walker));
-      if (failure) throw failure.error;
+      const found = await mapInFlight(ops, IN_FLIGHT, (op) => check(client, op, expected(op)));
       return found.filter((wrong): wrong is string => wrong !== null);
     }
 
