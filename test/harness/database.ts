@@ -2,7 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Migrator } from 'kysely';
 import pg from 'pg';
+import { loadConfig } from '../../src/config.ts';
+import { openDatabase, type Db } from '../../src/db/index.ts';
+import { migrationProvider } from '../../src/db/migrations/index.ts';
 import { POSTGRES_URL, type TestDialect } from './env.ts';
 
 export interface TestDatabase {
@@ -55,4 +59,16 @@ export async function createTestDatabase(dialect: TestDialect): Promise<TestData
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The test database opened as the service opens it and migrated up to `migration` only, for tests
+ * that fill it as an older version would and then run the migrations after it.
+ */
+export async function openDatabaseAt(database: TestDatabase, migration: string): Promise<Db> {
+  const config = loadConfig({ DATA_DIR: database.dataDir, DATABASE_URL: database.url, SECRET_KEYS: `k1:${randomBytes(32).toString('base64')}` });
+  const db = openDatabase(config.database);
+  const { error } = await new Migrator({ db: db.kysely, provider: migrationProvider }).migrateTo(migration);
+  if (error) throw error;
+  return db;
 }

@@ -1,11 +1,8 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { Migrator, sql } from 'kysely';
-import { loadConfig } from '../../src/config.ts';
-import { migrateToLatest, openDatabase, type Db } from '../../src/db/index.ts';
-import { migrationProvider } from '../../src/db/migrations/index.ts';
-import { createTestDatabase, type TestDatabase } from '../harness/database.ts';
+import { sql } from 'kysely';
+import { migrateToLatest, type Db } from '../../src/db/index.ts';
+import { createTestDatabase, openDatabaseAt, type TestDatabase } from '../harness/database.ts';
 import { DIALECTS } from '../harness/env.ts';
 
 const T = Date.UTC(2030, 0, 1);
@@ -22,10 +19,7 @@ for (const dialect of DIALECTS) {
 
     before(async () => {
       database = await createTestDatabase(dialect);
-      const config = loadConfig({ DATA_DIR: database.dataDir, DATABASE_URL: database.url, SECRET_KEYS: `k1:${randomBytes(32).toString('base64')}` });
-      db = openDatabase(config.database);
-      const { error } = await new Migrator({ db: db.kysely, provider: migrationProvider }).migrateTo('0005_members');
-      if (error) throw error;
+      db = await openDatabaseAt(database, '0005_members');
       const k = db.kysely as any;
       await k.insertInto('workspaces').values({ id: 'W1', name: 'w', plan: 'free', limits: '{}', created_at: T, updated_at: T }).execute();
       await k
