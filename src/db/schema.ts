@@ -212,6 +212,8 @@ export interface IdempotencyKeyTable {
   request_hash: string;
   status_code: number | null;
   response_body: string | null;
+  /** The first response's Location header, replayed with it. */
+  response_location: string | null;
   created_at: number;
 }
 

@@ -22,6 +22,12 @@ function requestHash(method: string, url: string, body: unknown): string {
   return createHash('sha256').update(`${method} ${url}\n${JSON.stringify(body ?? null)}`).digest('hex');
 }
 
+/** A response header as stored for replay (the Location of a 202). */
+function headerText(value: string | number | string[] | undefined): string | null {
+  if (value === undefined) return null;
+  return Array.isArray(value) ? value.join(', ') : String(value);
+}
+
 /**
  * Idempotency-Key on creating POSTs: the first request reserves the key, its response (any non-5xx)
  * is stored, and a retry with the same key and body gets that response again instead of creating
@@ -48,7 +54,7 @@ export function registerIdempotency(app: AppInstance, deps: Deps): void {
     try {
       await db
         .insertInto('idempotency_keys')
-        .values({ scope, key: header, request_hash: hash, status_code: null, response_body: null, created_at: deps.clock.now() })
+        .values({ scope, key: header, request_hash: hash, status_code: null, response_body: null, response_location: null, created_at: deps.clock.now() })
         .execute();
       request.idempotency = { scope, key: header };
       return;
@@ -72,6 +78,7 @@ export function registerIdempotency(app: AppInstance, deps: Deps): void {
       request.idempotency = { scope, key: header };
       return;
     }
+    if (stored.response_location !== null) reply.header('location', stored.response_location);
     return reply
       .status(stored.status_code)
       .header('idempotent-replayed', 'true')
@@ -90,7 +97,11 @@ export function registerIdempotency(app: AppInstance, deps: Deps): void {
     } else {
       await where
         .updateTable('idempotency_keys')
-        .set({ status_code: reply.statusCode, response_body: typeof payload === 'string' ? sealer.seal(payload) : null })
+        .set({
+          status_code: reply.statusCode,
+          response_body: typeof payload === 'string' ? sealer.seal(payload) : null,
+          response_location: headerText(reply.getHeader('location')),
+        })
         .where('scope', '=', reservation.scope)
         .where('key', '=', reservation.key)
         .execute();

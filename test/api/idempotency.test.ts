@@ -72,7 +72,7 @@ for (const dialect of DIALECTS) {
       const requestHash = (await import('node:crypto')).createHash('sha256').update(`POST ${path}\n${JSON.stringify(body)}`).digest('hex');
       await server.deps.db.kysely
         .insertInto('idempotency_keys')
-        .values({ scope: `${owner.staffId}:/api/v1/workspaces/:workspaceId/api-keys`, key: headers['idempotency-key']!, request_hash: requestHash, status_code: null, response_body: null, created_at: Date.now() - 61_000 })
+        .values({ scope: `${owner.staffId}:/api/v1/workspaces/:workspaceId/api-keys`, key: headers['idempotency-key']!, request_hash: requestHash, status_code: null, response_body: null, response_location: null, created_at: Date.now() - 61_000 })
         .execute();
       const retry = await owner.client.post(path, body, headers);
       assert.equal(retry.status, 201);

@@ -12,6 +12,7 @@ import * as groupQr from './0010_group_qr.ts';
 import * as inviteFunnel from './0011_invite_funnel.ts';
 import * as inviteOperations from './0012_invite_operations.ts';
 import * as inviteBulkRevokes from './0013_invite_bulk_revokes.ts';
+import * as idempotentLocation from './0014_idempotent_location.ts';
 
 /** Every migration, in order. Imported statically so the compiled build carries them. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0011_invite_funnel': inviteFunnel,
   '0012_invite_operations': inviteOperations,
   '0013_invite_bulk_revokes': inviteBulkRevokes,
+  '0014_idempotent_location': idempotentLocation,
 };
 
 export const migrationProvider: MigrationProvider = {
