@@ -25,6 +25,8 @@ export const CONFIG_VARIABLES = {
   JOBS: 'true (default) runs the job runner and webhook dispatcher in this process; false serves HTTP only',
   INVITE_BULK_REVOKE_MAX:
     'Most invite codes a bulk revoke by filter or batch revokes within the request, in one transaction; a larger selection runs as a background job (202). Default: 100000',
+  METRICS_TOKEN:
+    'When set (16-200 visible ASCII characters), GET /metrics answers only requests with "Authorization: Bearer <token>". Unset: /metrics is open to anyone who reaches the service',
 } as const;
 
 export type ConfigVariable = keyof typeof CONFIG_VARIABLES;
@@ -54,6 +56,8 @@ export interface Config {
   webhookAllowPrivateUrls: boolean;
   runJobs: boolean;
   inviteBulkRevokeMax: number;
+  /** The bearer token /metrics asks for; null: /metrics is open. */
+  metricsToken: string | null;
 }
 
 export class ConfigError extends Error {
@@ -89,6 +93,13 @@ function parsePositiveInteger(env: Env, name: ConfigVariable, fallback: number):
   if (raw === undefined) return fallback;
   if (!/^[1-9]\d{0,8}$/.test(raw)) throw new ConfigError(name, `must be a whole number from 1 to 999999999, got "${raw}"`);
   return Number(raw);
+}
+
+function parseMetricsToken(env: Env): string | null {
+  const raw = value(env, 'METRICS_TOKEN');
+  if (raw === undefined) return null;
+  if (!/^[\x21-\x7e]{16,200}$/.test(raw)) throw new ConfigError('METRICS_TOKEN', `must be 16-200 visible ASCII characters without spaces, got ${raw.length} characters`);
+  return raw;
 }
 
 function parsePort(env: Env): number {
@@ -199,6 +210,7 @@ export function loadConfig(env: Env = process.env): Config {
   const webhookAllowPrivateUrls = parseBoolean(env, 'WEBHOOK_ALLOW_PRIVATE_URLS', false);
   const runJobs = parseBoolean(env, 'JOBS', true);
   const inviteBulkRevokeMax = parsePositiveInteger(env, 'INVITE_BULK_REVOKE_MAX', 100_000);
+  const metricsToken = parseMetricsToken(env);
   const secrets = loadSecretKeys(env, database, dataDir);
   const publicHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   return {
@@ -217,5 +229,6 @@ export function loadConfig(env: Env = process.env): Config {
     webhookAllowPrivateUrls,
     runJobs,
     inviteBulkRevokeMax,
+    metricsToken,
   };
 }

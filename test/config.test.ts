@@ -41,6 +41,7 @@ describe('configuration from the environment', () => {
     assert.equal(config.trustProxy, false);
     assert.equal(config.runJobs, true);
     assert.equal(config.webhookAllowPrivateUrls, false);
+    assert.equal(config.metricsToken, null);
   });
 
   test('given valid values for every variable, when loaded, then each is taken as given', () => {
@@ -57,6 +58,7 @@ describe('configuration from the environment', () => {
         MAIL_FROM: 'Join <join@example.com>',
         WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
         JOBS: 'false',
+        METRICS_TOKEN: 'prometheus-scrape-4f1c',
       }),
     );
     assert.deepEqual(config.database, { dialect: 'postgres', url: 'postgres://app@db.internal:5432/joincode' });
@@ -68,6 +70,7 @@ describe('configuration from the environment', () => {
     assert.equal(config.mailFrom, 'Join <join@example.com>');
     assert.equal(config.webhookAllowPrivateUrls, true);
     assert.equal(config.runJobs, false);
+    assert.equal(config.metricsToken, 'prometheus-scrape-4f1c');
   });
 
   test('given TRUST_PROXY as true or a hop count, when loaded, then it is kept as such', () => {
@@ -95,6 +98,8 @@ describe('configuration from the environment', () => {
     ['JOBS=maybe', { JOBS: 'maybe' }, 'JOBS'],
     ['INVITE_BULK_REVOKE_MAX=0', { INVITE_BULK_REVOKE_MAX: '0' }, 'INVITE_BULK_REVOKE_MAX'],
     ['INVITE_BULK_REVOKE_MAX=1e5', { INVITE_BULK_REVOKE_MAX: '1e5' }, 'INVITE_BULK_REVOKE_MAX'],
+    ['METRICS_TOKEN too short', { METRICS_TOKEN: 'short' }, 'METRICS_TOKEN'],
+    ['METRICS_TOKEN with a space', { METRICS_TOKEN: 'scrape token 0123456789' }, 'METRICS_TOKEN'],
     ['SECRET_KEYS without an id', { SECRET_KEYS: KEY }, 'SECRET_KEYS'],
     ['SECRET_KEYS with an empty entry', { SECRET_KEYS: `k1:${KEY},` }, 'SECRET_KEYS'],
     ['SECRET_KEYS with a bad id', { SECRET_KEYS: `bad id!:${KEY}` }, 'SECRET_KEYS'],

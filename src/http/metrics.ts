@@ -1,5 +1,7 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Deps } from '../deps.ts';
+import { AppError } from '../errors.ts';
 import { outboxLagMs } from '../modules/events/outbox.ts';
 import { workerPoolLoads } from '../infra/workers/pool.ts';
 import type { AppInstance } from './types.ts';
@@ -7,6 +9,15 @@ import type { AppInstance } from './types.ts';
 export interface MetricsSources {
   /** Job counts by status, from the job runner, when this process runs jobs. */
   jobCounts?: () => Promise<Record<string, number>>;
+}
+
+const digest = (text: string) => createHash('sha256').update(text).digest();
+
+/** Whether an Authorization header may scrape: any, without a token; compared in constant time with one. */
+function scrapeCheck(token: string | null): (authorization: string | undefined) => boolean {
+  if (token === null) return () => true;
+  const expected = digest(`Bearer ${token}`);
+  return (authorization) => authorization !== undefined && timingSafeEqual(digest(authorization), expected);
 }
 
 /**
@@ -72,10 +83,25 @@ export function registerMetrics(app: AppInstance, deps: Deps, sources: MetricsSo
     done();
   });
 
+  const allowed = scrapeCheck(deps.config.metricsToken);
   app.get(
     '/metrics',
-    { schema: { tags: ['Operations'], summary: 'Prometheus metrics', response: { 200: { type: 'string' } } }, config: { access: 'public' } },
-    async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()),
+    {
+      schema: {
+        tags: ['Operations'],
+        summary: 'Prometheus metrics',
+        description: 'With METRICS_TOKEN set, only for requests with Authorization: Bearer <token> (401 otherwise).',
+        response: { 200: { type: 'string' } },
+      },
+      config: { access: 'public' },
+    },
+    async (request, reply) => {
+      if (!allowed(request.headers.authorization)) {
+        reply.header('www-authenticate', 'Bearer realm="metrics"');
+        throw new AppError('unauthenticated', 'Send the METRICS_TOKEN as Authorization: Bearer <token>');
+      }
+      return reply.type(registry.contentType).send(await registry.metrics());
+    },
   );
   return registry;
 }

@@ -81,3 +81,34 @@ describe('the console at /console/', () => {
     }
   });
 });
+
+describe('operations endpoints: /metrics behind METRICS_TOKEN', () => {
+  const TOKEN = 'scrape-token-0123456789abcdef';
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer('sqlite', { env: { METRICS_TOKEN: TOKEN } });
+  });
+  after(() => server.stop());
+
+  test('given METRICS_TOKEN, when /metrics is asked without it, with another or as a session, then 401 problem+json asking for a bearer token; with it, the metrics', async () => {
+    const anyone = new Client(server.url);
+    const op = await operator(server.url, server.deps);
+    for (const [who, headers] of [
+      ['nobody', {}],
+      ['a wrong token', { authorization: 'Bearer scrape-token-0123456789abcdeX' }],
+      ['the token without Bearer', { authorization: TOKEN }],
+      ['a longer token', { authorization: `Bearer ${TOKEN}x` }],
+    ] as const) {
+      const refused = await anyone.get('/metrics', headers);
+      assert.equal(refused.status, 401, who);
+      assert.match(refused.headers.get('content-type') ?? '', /^application\/problem\+json/, who);
+      assert.equal(refused.headers.get('www-authenticate'), 'Bearer realm="metrics"', who);
+      assert.equal(refused.body.code, 'unauthenticated', who);
+      assert.doesNotMatch(refused.text, /joincode_/, who);
+    }
+    assert.equal((await op.client.get('/metrics')).status, 401, "an operator's session is not the scrape token");
+    const scraped = await anyone.get('/metrics', { authorization: `Bearer ${TOKEN}` });
+    assert.equal(scraped.status, 200, scraped.text);
+    assert.match(scraped.text, /^# TYPE joincode_jobs gauge$/m);
+  });
+});
