@@ -1,15 +1,19 @@
-import { Type, type Static, type TSchema } from 'typebox';
+import { Type, type Static, type TProperties, type TSchema } from 'typebox';
 import { AppError } from '../errors.ts';
 
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 
-export const PageQuery = Type.Object(
-  {
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-    cursor: Type.Optional(Type.String({ maxLength: 200, description: 'nextCursor from the previous page' })),
-  },
-  { additionalProperties: false },
-);
+const PAGE_FIELDS = {
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  cursor: Type.Optional(Type.String({ maxLength: 200, description: 'nextCursor from the previous page' })),
+};
+
+/** The query of a paginated list: limit and cursor, beside the list's own filters. */
+export function PagedQuery<F extends TProperties>(filters: F) {
+  return Type.Object({ ...PAGE_FIELDS, ...filters }, { additionalProperties: false });
+}
+
+export const PageQuery = PagedQuery({});
 export type PageQuery = Static<typeof PageQuery>;
 
 export function PageOf<T extends TSchema>(item: T) {

@@ -179,7 +179,7 @@ for (const dialect of DIALECTS) {
       assert.equal((await events(ws.workspaceId, 'invite.bulk_revoked')).length, 1);
     });
 
-    test('given the same request with an Idempotency-Key, then the retry answers the same bulk revoke (202) and queues nothing more', async () => {
+    test('given the same request with an Idempotency-Key, then the retry answers the same bulk revoke (202, Location included) and queues nothing more', async () => {
       const ws = await fresh();
       await insertInviteRows(server.deps, ws.workspaceId, MAX + 1);
       const headers = { 'idempotency-key': `bulk-${ws.workspaceId}` };
@@ -189,10 +189,46 @@ for (const dialect of DIALECTS) {
       assert.equal(retry.status, 202, retry.text);
       assert.equal(retry.headers.get('idempotent-replayed'), 'true');
       assert.deepEqual(retry.body, first.body);
+      assert.equal(retry.headers.get('location'), `${ws.base}/invite-bulk-revokes/${first.body.id}`);
+      assert.equal(retry.headers.get('location'), first.headers.get('location'));
       const stored = await db().selectFrom('invite_bulk_revokes').select('id').where('workspace_id', '=', ws.workspaceId).execute();
       assert.deepEqual(stored.map((r) => r.id), [first.body.id]);
       await runner.runDueOnce();
       assert.equal((await read(ws, first.body.id)).body.revoked, MAX + 1);
+    });
+
+    test('given bulk revokes queued, running and finished, when listed, then newest first, status=active names those still queued or running, pages follow the cursor, and another workspace sees none', async () => {
+      const ws = await fresh();
+      const other = await fresh();
+      await insertInviteRows(server.deps, ws.workspaceId, MAX + 1);
+      const list = async (query: string) => {
+        const answer = await ws.api.get(`${ws.base}/invite-bulk-revokes?${query}`);
+        assert.equal(answer.status, 200, answer.text);
+        return answer.body as { items: { id: string; status: string }[]; nextCursor: string | null };
+      };
+      // Three selections of the same codes: matched counts codes ended already, so each goes to the background.
+      const done = (await bulk(ws, { filter: { purpose: 'referral' } })).body;
+      await runner.runDueOnce();
+      const queued = (await bulk(ws, { filter: { ownerUserId: 'bulk-owner' } })).body;
+      const running = (await bulk(ws, { filter: { ownerUserId: 'bulk-owner', purpose: 'referral' } })).body;
+      await db().updateTable('invite_bulk_revokes').set({ status: 'running', started_at: clock.now() }).where('id', '=', running.id).execute();
+
+      assert.deepEqual((await list('')).items.map((b) => [b.id, b.status]), [[running.id, 'running'], [queued.id, 'queued'], [done.id, 'succeeded']]);
+      assert.deepEqual((await list('status=active')).items.map((b) => b.id), [running.id, queued.id]);
+      assert.deepEqual((await list('status=succeeded')).items.map((b) => b.id), [done.id]);
+      const first = await list('limit=2');
+      assert.deepEqual(first.items.map((b) => b.id), [running.id, queued.id]);
+      const second = await list(`limit=2&cursor=${first.nextCursor}`);
+      assert.deepEqual([second.items.map((b) => b.id), second.nextCursor], [[done.id], null]);
+      assert.deepEqual((await other.api.get(`${other.base}/invite-bulk-revokes`)).body.items, []);
+      for (const query of ['status=paused', 'limit=0', 'cursor=nonsense', 'extra=1']) {
+        const refused = await ws.api.get(`${ws.base}/invite-bulk-revokes?${query}`);
+        assert.equal(refused.status, 400, `${query}: ${refused.text}`);
+        assert.match(refused.headers.get('content-type') ?? '', /^application\/problem\+json/);
+      }
+      await db().updateTable('invite_bulk_revokes').set({ status: 'queued', started_at: null }).where('id', '=', running.id).execute();
+      await runner.runDueOnce();
+      assert.deepEqual((await list('status=active')).items, []);
     });
 
     test('given a bulk revoke id that is unknown, malformed or another workspace’s, then 404 (or 400) problem+json', async () => {

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import type { Deps } from '../../deps.ts';
-import { decodeCursor, PageOf, pageLimit, toPage } from '../../http/pagination.ts';
+import { decodeCursor, PagedQuery, pageLimit, PageOf, toPage } from '../../http/pagination.ts';
 import { Timestamp, WorkspaceParams } from '../../http/schemas.ts';
 import type { AppInstance } from '../../http/types.ts';
 import { toIso } from '../../clock.ts';
@@ -20,18 +20,13 @@ const AuditEntry = Type.Object({
   createdAt: Timestamp,
 });
 
-const AuditQuery = Type.Object(
-  {
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-    cursor: Type.Optional(Type.String({ maxLength: 200 })),
-    action: Type.Optional(Type.String({ maxLength: 100 })),
-    actorId: Type.Optional(Type.String({ maxLength: 100 })),
-    targetType: Type.Optional(Type.String({ maxLength: 100 })),
-    since: Type.Optional(Type.String({ format: 'date-time', description: 'Only entries at or after this time' })),
-    until: Type.Optional(Type.String({ format: 'date-time', description: 'Only entries before this time' })),
-  },
-  { additionalProperties: false },
-);
+const AuditQuery = PagedQuery({
+  action: Type.Optional(Type.String({ maxLength: 100 })),
+  actorId: Type.Optional(Type.String({ maxLength: 100 })),
+  targetType: Type.Optional(Type.String({ maxLength: 100 })),
+  since: Type.Optional(Type.String({ format: 'date-time', description: 'Only entries at or after this time' })),
+  until: Type.Optional(Type.String({ format: 'date-time', description: 'Only entries before this time' })),
+});
 
 export async function auditRoutes(app: AppInstance, deps: Deps): Promise<void> {
   app.get(

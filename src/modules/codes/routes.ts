@@ -1,22 +1,17 @@
 import { Type } from 'typebox';
 import type { Deps } from '../../deps.ts';
-import { decodeCursor, PageOf, pageLimit, toPage } from '../../http/pagination.ts';
+import { decodeCursor, PagedQuery, pageLimit, PageOf, toPage } from '../../http/pagination.ts';
 import { Id, WorkspaceAnd, WorkspaceParams } from '../../http/schemas.ts';
 import type { AppInstance } from '../../http/types.ts';
 import { CODE_KINDS, CODE_STATUSES, CodeChanges, CodeView, NewCode, RevokeCode } from './schema.ts';
 import { createCode, getCode, listCodes, presentCode, resetCode, revokeCode, updateCode } from './service.ts';
 
 const tags = ['Codes'];
-const CodeQuery = Type.Object(
-  {
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-    cursor: Type.Optional(Type.String({ maxLength: 200 })),
-    groupId: Type.Optional(Id),
-    kind: Type.Optional(Type.Enum(CODE_KINDS, { description: 'group: join codes only; live: live codes only' })),
-    status: Type.Optional(Type.Enum(CODE_STATUSES)),
-  },
-  { additionalProperties: false },
-);
+const CodeQuery = PagedQuery({
+  groupId: Type.Optional(Id),
+  kind: Type.Optional(Type.Enum(CODE_KINDS, { description: 'group: join codes only; live: live codes only' })),
+  status: Type.Optional(Type.Enum(CODE_STATUSES)),
+});
 const CodeParams = WorkspaceAnd('codeId');
 
 export async function codeRoutes(app: AppInstance, deps: Deps): Promise<void> {

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import type { Deps } from '../../deps.ts';
-import { decodeCursor, PageOf, pageLimit, toPage } from '../../http/pagination.ts';
+import { decodeCursor, PagedQuery, pageLimit, PageOf, toPage } from '../../http/pagination.ts';
 import { NoContent, WorkspaceAnd, WorkspaceParams } from '../../http/schemas.ts';
 import type { AppInstance } from '../../http/types.ts';
 import { MAX_QR_IMAGE_BYTES } from '../live-codes/qr-image.ts';
@@ -9,15 +9,10 @@ import { GROUP_KINDS, GROUP_STATUSES, GroupChanges, GroupQrUpload, GroupView, Ne
 import { createGroup, getGroup, listGroups, presentGroup, removeGroupQr, setGroupQr, updateGroup } from './service.ts';
 
 const tags = ['Groups'];
-const GroupQuery = Type.Object(
-  {
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-    cursor: Type.Optional(Type.String({ maxLength: 200 })),
-    kind: Type.Optional(Type.Enum(GROUP_KINDS)),
-    status: Type.Optional(Type.Enum(GROUP_STATUSES)),
-  },
-  { additionalProperties: false },
-);
+const GroupQuery = PagedQuery({
+  kind: Type.Optional(Type.Enum(GROUP_KINDS)),
+  status: Type.Optional(Type.Enum(GROUP_STATUSES)),
+});
 
 export async function groupRoutes(app: AppInstance, deps: Deps): Promise<void> {
   app.get(

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { PagedQuery } from '../../http/pagination.ts';
 import { NullableTimestamp, Timestamp } from '../../http/schemas.ts';
 import { CodeTags } from '../codes/schema.ts';
 import { NewInvite, OwnerView, PURPOSES, Routing } from './schema.ts';
@@ -46,13 +47,8 @@ export const BatchView = Type.Object({
 });
 export type BatchView = Static<typeof BatchView>;
 
-export const BatchQuery = Type.Object(
-  {
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-    cursor: Type.Optional(Type.String({ maxLength: 200 })),
-    state: Type.Optional(Type.Enum(BATCH_STATES)),
-    kind: Type.Optional(Type.Enum(BATCH_KINDS)),
-  },
-  { additionalProperties: false },
-);
+export const BatchQuery = PagedQuery({
+  state: Type.Optional(Type.Enum(BATCH_STATES)),
+  kind: Type.Optional(Type.Enum(BATCH_KINDS)),
+});
 export type BatchQuery = Static<typeof BatchQuery>;

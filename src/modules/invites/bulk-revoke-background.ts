@@ -10,7 +10,7 @@ import { insertAudit } from '../audit/repository.ts';
 import { recordEvent } from '../events/outbox.ts';
 import { insertJob } from '../jobs/repository.ts';
 import type { RunOutcome } from './batch.ts';
-import type { BulkRevokeStatus, BulkRevokeView } from './bulk-revoke-schema.ts';
+import type { BulkRevokeQuery, BulkRevokeStatus, BulkRevokeView } from './bulk-revoke-schema.ts';
 import { whereInvitesMatch, type InviteSelection } from './repository.ts';
 
 /**
@@ -70,6 +70,15 @@ export async function mustFindBulkRevoke(db: Executor, workspaceId: string, bulk
   const row = await db.selectFrom('invite_bulk_revokes').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', bulkRevokeId).executeTakeFirst();
   if (!row) throw new AppError('not_found', 'No such bulk revoke');
   return row;
+}
+
+/** Newest first; `active`: those still queued or running. */
+export function listBulkRevokes(db: Executor, workspaceId: string, filter: { status?: BulkRevokeQuery['status']; before?: string; limit: number }): Promise<BulkRevokeRow[]> {
+  let query = db.selectFrom('invite_bulk_revokes').selectAll().where('workspace_id', '=', workspaceId);
+  if (filter.status === 'active') query = query.where('status', 'in', ['queued', 'running']);
+  else if (filter.status) query = query.where('status', '=', filter.status);
+  if (filter.before) query = query.where('id', '<', filter.before);
+  return query.orderBy('id', 'desc').limit(filter.limit).execute();
 }
 
 /** The filter as one canonical text: two requests for the same codes (a batchId, or a filter { batchId }) get the same key. */

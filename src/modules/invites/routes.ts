@@ -1,12 +1,12 @@
 import { Type } from 'typebox';
 import type { Deps } from '../../deps.ts';
-import { decodeCursor, PageOf, pageLimit, toPage } from '../../http/pagination.ts';
+import { decodeCursor, PagedQuery, pageLimit, PageOf, toPage } from '../../http/pagination.ts';
 import { NoContent, WorkspaceAnd, WorkspaceParams } from '../../http/schemas.ts';
 import type { AppInstance } from '../../http/types.ts';
 import { createRedeemLimits } from './abuse-limits.ts';
 import { revokeInvites } from './bulk-revoke.ts';
-import { mustFindBulkRevoke, presentBulkRevoke } from './bulk-revoke-background.ts';
-import { BulkRevokeView } from './bulk-revoke-schema.ts';
+import { listBulkRevokes, mustFindBulkRevoke, presentBulkRevoke } from './bulk-revoke-background.ts';
+import { BulkRevokeQuery, BulkRevokeView } from './bulk-revoke-schema.ts';
 import { createCampaign, deleteCampaign, getCampaign, listCampaigns, presentCampaign, updateCampaign } from './campaigns.ts';
 import { createGuessingLimits } from './guessing.ts';
 import { createRedeemer } from './redeem.ts';
@@ -35,14 +35,9 @@ const tags = ['Invite codes'];
 const InviteParams = WorkspaceAnd('inviteId');
 const BulkRevokeParams = WorkspaceAnd('bulkRevokeId');
 const CampaignParams = WorkspaceAnd('campaignId');
-const CampaignQuery = Type.Object(
-  {
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-    cursor: Type.Optional(Type.String({ maxLength: 200 })),
-    status: Type.Optional(Type.Enum(CAMPAIGN_STATUSES)),
-  },
-  { additionalProperties: false },
-);
+const CampaignQuery = PagedQuery({
+  status: Type.Optional(Type.Enum(CAMPAIGN_STATUSES)),
+});
 
 export async function inviteRoutes(app: AppInstance, deps: Deps): Promise<void> {
   const guessing = createGuessingLimits(deps.limiter);
@@ -132,6 +127,26 @@ export async function inviteRoutes(app: AppInstance, deps: Deps): Promise<void> 
       const answer = await revokeInvites(deps, request.actor, workspaceId, request.body);
       if (answer.status === 200) return answer.body;
       return reply.status(202).header('location', `/api/v1/workspaces/${workspaceId}/invite-bulk-revokes/${answer.body.id}`).send(answer.body);
+    },
+  );
+
+  app.get(
+    '/workspaces/:workspaceId/invite-bulk-revokes',
+    {
+      config: { access: 'invites:read' },
+      schema: {
+        tags,
+        summary: 'List bulk revokes run in the background, newest first',
+        description: 'Those a 202 of POST …/invites/bulk-revoke started. status=active lists those still queued or running, to pick their progress up again.',
+        params: WorkspaceParams,
+        querystring: BulkRevokeQuery,
+        response: { 200: PageOf(BulkRevokeView) },
+      },
+    },
+    async (request) => {
+      const limit = pageLimit(request.query);
+      const rows = await listBulkRevokes(deps.db.reader, request.params.workspaceId, { status: request.query.status, before: decodeCursor(request.query.cursor), limit: limit + 1 });
+      return toPage(rows, limit, presentBulkRevoke);
     },
   );
 

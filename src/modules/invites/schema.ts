@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { PagedQuery } from '../../http/pagination.ts';
 import { ID_PATTERN, Id, Name, NullableTimestamp, Timestamp } from '../../http/schemas.ts';
 import { CodeTags } from '../codes/schema.ts';
 import { RewardOutcome } from '../rewards/schema.ts';
@@ -123,14 +124,7 @@ const InviteFilterBody = Type.Object(InviteFilterFields, {
 });
 export type InviteFilterInput = Static<typeof InviteFilterBody>;
 
-export const InviteQuery = Type.Object(
-  {
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-    cursor: Type.Optional(Type.String({ maxLength: 200 })),
-    ...InviteFilterFields,
-  },
-  { additionalProperties: false },
-);
+export const InviteQuery = PagedQuery(InviteFilterFields);
 export type InviteQuery = Static<typeof InviteQuery>;
 
 /** The most codes one bulk revoke may name by id. */

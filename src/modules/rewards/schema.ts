@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { PagedQuery } from '../../http/pagination.ts';
 import { Id, NullableTimestamp, Timestamp } from '../../http/schemas.ts';
 
 export const ENTRY_KINDS = ['redemption', 'milestone', 'commission'] as const;
@@ -124,19 +125,14 @@ export const LedgerPage = Type.Object({
   ),
 });
 
-export const LedgerQuery = Type.Object(
-  {
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-    cursor: Type.Optional(Type.String({ maxLength: 200 })),
-    state: Type.Optional(Type.Enum(ENTRY_STATES)),
-    kind: Type.Optional(Type.Enum(ENTRY_KINDS)),
-    beneficiary: Type.Optional(PartyKey),
-    program: Type.Optional(Type.String({ pattern: '^(referral|[0-9A-HJKMNP-TV-Z]{26})$', description: 'referral (the referral program) or a campaign id' })),
-    orderId: Type.Optional(OrderId),
-    redemptionId: Type.Optional(Id),
-  },
-  { additionalProperties: false },
-);
+export const LedgerQuery = PagedQuery({
+  state: Type.Optional(Type.Enum(ENTRY_STATES)),
+  kind: Type.Optional(Type.Enum(ENTRY_KINDS)),
+  beneficiary: Type.Optional(PartyKey),
+  program: Type.Optional(Type.String({ pattern: '^(referral|[0-9A-HJKMNP-TV-Z]{26})$', description: 'referral (the referral program) or a campaign id' })),
+  orderId: Type.Optional(OrderId),
+  redemptionId: Type.Optional(Id),
+});
 export type LedgerQuery = Static<typeof LedgerQuery>;
 
 export const ApproveEntry = Type.Object({}, { additionalProperties: false });
@@ -228,25 +224,15 @@ export const RefundResult = Type.Object({
 });
 export type RefundResult = Static<typeof RefundResult>;
 
-export const PurchaseQuery = Type.Object(
-  {
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-    cursor: Type.Optional(Type.String({ maxLength: 200 })),
-    buyerUserId: Type.Optional(UserId),
-    attributedTo: Type.Optional(PartyKey),
-  },
-  { additionalProperties: false },
-);
+export const PurchaseQuery = PagedQuery({
+  buyerUserId: Type.Optional(UserId),
+  attributedTo: Type.Optional(PartyKey),
+});
 export type PurchaseQuery = Static<typeof PurchaseQuery>;
 
-export const DownlineQuery = Type.Object(
-  {
-    level: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_DEPTH, default: 1, description: 'Which level to list (up to referralDepth); 1 = direct invitees' })),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-    cursor: Type.Optional(Type.String({ maxLength: 200 })),
-  },
-  { additionalProperties: false },
-);
+export const DownlineQuery = PagedQuery({
+  level: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_DEPTH, default: 1, description: 'Which level to list (up to referralDepth); 1 = direct invitees' })),
+});
 export type DownlineQuery = Static<typeof DownlineQuery>;
 
 export const Downline = Type.Object({
