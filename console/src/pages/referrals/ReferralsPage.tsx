@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Col, Empty, Form, Input, Row, Segmented, Select, Space, Statistic, Table, Typography } from 'antd';
+import { Alert, Button, Card, Col, Empty, Form, Input, Row, Segmented, Space, Statistic, Table, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { api, workspacePath } from '../../api/client.ts';
@@ -13,6 +13,7 @@ import { useWorkspace } from '../../workspace.ts';
 import { useMoney } from '../rewards/money.ts';
 import { DownlineTree } from './DownlineTree.tsx';
 import { PartyLink, partyKey } from './PartyLink.tsx';
+import { PartyTypeSelect } from './PartyTypeSelect.tsx';
 
 type Person = Downline['items'][number];
 
@@ -84,14 +85,7 @@ export default function ReferralsPage() {
         style={{ rowGap: 12, marginBottom: 16 }}
       >
         <Form.Item name="type">
-          <Select
-            options={[
-              { value: 'user', label: t('invites.owner.user') },
-              { value: 'member', label: t('invites.owner.member') },
-            ]}
-            style={{ width: 110 }}
-            data-testid="referrals-type"
-          />
+          <PartyTypeSelect style={{ width: 110 }} data-testid="referrals-type" />
         </Form.Item>
         <Form.Item name="id" rules={[{ required: true, whitespace: true }, { max: 100 }]}>
           <Input placeholder={t('referrals.idPlaceholder')} style={{ width: 260 }} data-testid="referrals-id" />
