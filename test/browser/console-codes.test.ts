@@ -4,6 +4,7 @@
 // then open the code's landing page as a WeChat in-app browser on a 375 px wide phone.
 // Needs `npm run build:console` first and /usr/bin/chromium (never downloaded).
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -101,6 +102,27 @@ test('given a signed-in owner, when they create a hosted group and a code for it
   await download.saveAs(saved);
   assert.equal(await download.failure(), null);
   assert.deepEqual([...readFileSync(saved).subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], 'a real PNG was downloaded');
+
+  // The QR on screen is the code's own, read by zbarimg off a screenshot; a reset shows the new one.
+  const preview = page.getByTestId('code-qr-preview');
+  const shownQr = async (name: string) => {
+    await preview.waitFor();
+    const file = path.join(ARTIFACTS, `${name}.png`);
+    await preview.screenshot({ path: file });
+    return execFileSync('/usr/bin/zbarimg', ['--raw', '-q', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  };
+  assert.equal(await shownQr('console-code-qr'), url);
+  await page.getByTestId('code-reset').click();
+  await page.getByTestId('code-reset-ok').click();
+  await page.getByTestId('code-url').filter({ hasNotText: created.token }).waitFor();
+  const resetUrl = (await page.getByTestId('code-url').innerText()).trim();
+  let shown = '';
+  for (let tries = 0; shown !== resetUrl && tries < 50; tries++) {
+    if (tries > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+    shown = await shownQr('console-code-qr-reset');
+  }
+  assert.equal(shown, resetUrl, 'the preview follows the reset');
+  created = { token: resetUrl.split('/j/')[1]!, checkCode: (await page.getByTestId('code-check').innerText()).trim() };
 
   await screenshot(page, 'console-code', { fullPage: true });
 

@@ -57,7 +57,7 @@ export default function CodeDetailPage() {
           <CodeFacts code={c} extra={[{ key: 'group', label: t('codes.group'), children: group?.name ?? c.groupId }]} />
         </Col>
         <Col xs={24} xl={10}>
-          <CodeDownloads workspaceId={workspace.id} codeId={c.id} />
+          <CodeDownloads workspaceId={workspace.id} codeId={c.id} url={c.url} name={c.name} />
         </Col>
         <Col span={24}>
           <CodeStatsCard workspaceId={workspace.id} codeId={c.id} version={version} />

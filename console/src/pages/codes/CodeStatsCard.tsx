@@ -4,6 +4,7 @@ import { api, workspacePath } from '../../api/client.ts';
 import type { CodeStats } from '../../api/types.ts';
 import { SeriesChart } from '../../components/SeriesChart.tsx';
 import { describeError } from '../../feedback.ts';
+import { useNarrow } from '../../hooks/useNarrow.ts';
 import { useResource } from '../../hooks/useResource.ts';
 import { useI18n } from '../../I18nProvider.tsx';
 
@@ -15,6 +16,7 @@ export function CodeStatsCard({ workspaceId, codeId, version }: { workspaceId: s
   const [days, setDays] = useState(14);
   const path = workspacePath(workspaceId, 'codes', codeId, 'stats');
   const { data, error } = useResource(`${path}?days=${days}#${version}`, () => api.get<CodeStats>(path, { days }));
+  const narrow = useNarrow();
 
   const { labels, series } = useMemo(() => {
     const format = new Intl.DateTimeFormat(lang, { month: 'numeric', day: 'numeric', timeZone: 'UTC' });
@@ -29,13 +31,22 @@ export function CodeStatsCard({ workspaceId, codeId, version }: { workspaceId: s
     };
   }, [data, lang, t]);
 
+  const ranges = (
+    <Segmented
+      value={days}
+      onChange={(value) => setDays(Number(value))}
+      options={RANGES.map((n) => ({ value: n, label: t(narrow ? 'codes.statsDaysShort' : 'codes.statsDays', { days: n }) }))}
+      data-testid="stats-range"
+    />
+  );
   return (
     <Card
       title={t('codes.stats')}
       loading={!data && !error}
-      extra={<Segmented value={days} onChange={(value) => setDays(Number(value))} options={RANGES.map((n) => ({ value: n, label: t('codes.statsDays', { days: n }) }))} data-testid="stats-range" />}
+      extra={!narrow && ranges}
       data-testid="code-stats"
     >
+      {narrow && <div style={{ marginBottom: 12 }}>{ranges}</div>}
       {error ? (
         <Alert type="error" showIcon title={describeError(error, t)} />
       ) : (

@@ -117,7 +117,7 @@ export default function LiveCodeDetailPage() {
         </Col>
         <Col xs={24} xl={10}>
           <Space direction="vertical" size={16} style={{ width: '100%' }}>
-            <CodeDownloads workspaceId={workspace.id} codeId={l.id} />
+            <CodeDownloads workspaceId={workspace.id} codeId={l.id} url={l.code.url} name={l.name} />
             <Typography.Paragraph type="secondary">
               <Tag color="blue">{t('liveCodes.permanent')}</Tag> {t('liveCodes.permanentHint')}
             </Typography.Paragraph>
