@@ -11,9 +11,11 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import Database from 'better-sqlite3';
 import ExcelJS from 'exceljs';
-import type { APIRequestContext, Browser } from 'playwright-core';
-import { ARTIFACTS, collectPageErrors, HAS_CHROMIUM, newConsoleContext, screenshot, signIn, skipWithoutChromium, startBrowserSession } from '../harness/browser.ts';
+import type { Browser } from 'playwright-core';
+import { newId } from '../../src/ids.ts';
+import { ARTIFACTS, collectPageErrors, HAS_CHROMIUM, newConsoleContext, screenshot, sessionApi, signIn, skipWithoutChromium, startBrowserSession } from '../harness/browser.ts';
 import type { ServerProcess } from '../harness/process.ts';
 
 const OPERATOR = { email: 'invites-op@example.com', password: 'correct horse battery', name: 'Op', workspace: 'Invites demo' };
@@ -61,17 +63,6 @@ after(async () => {
   await server?.stop();
 });
 
-/** The API as the signed-in console session (cookie, and the CSRF token for writes). */
-function sessionApi(request: APIRequestContext, base: string) {
-  let csrf: string | undefined;
-  return async <T>(method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown): Promise<T> => {
-    csrf ??= ((await (await request.get(`${base}/api/v1/auth/session`)).json()) as { csrfToken: string }).csrfToken;
-    const response = await request.fetch(`${base}/api/v1${url}`, { method, data: body, headers: method === 'GET' ? {} : { 'x-csrf-token': csrf } });
-    const text = await response.text();
-    assert.ok(response.ok(), `${method} ${url}: ${response.status()} ${text}`);
-    return JSON.parse(text) as T;
-  };
-}
 
 test('given a signed-in owner, when they create invite codes, filter by an "=" owner and export XLSX, then exceljs reads exactly those rows, neutralised; revoke, import, batch, ledger, tree and funnel work', async (t) => {
   if (skipWithoutChromium(t, 'the console invites browser test')) return;
@@ -257,6 +248,21 @@ test('given a signed-in owner, when they create invite codes, filter by an "=" o
   assert.deepEqual([finished.status, finished.revoked], ['succeeded', 40]);
   await page.getByTestId('bulk-revoke-progress').waitFor({ state: 'detached' });
 
+  // A bulk revoke still running when the page opens (here its row as the job leaves it between two
+  // chunks, with no job to move it on): a reload picks its progress up again, and the page lets it
+  // go with the usual message once it has ended.
+  const database = new Database(server.env.DATABASE_URL!);
+  const finishedRow = database.prepare('select * from invite_bulk_revokes where id = ?').get(running.id) as Record<string, unknown>;
+  const stillRunning = { ...finishedRow, id: newId(), status: 'running', revoked: 12, finished_at: null };
+  const columns = Object.keys(stillRunning);
+  database.prepare(`insert into invite_bulk_revokes (${columns.join(', ')}) values (${columns.map((c) => `@${c}`).join(', ')})`).run(stillRunning);
+  await page.reload();
+  await page.getByTestId('bulk-revoke-progress-text').filter({ hasText: 'Revoking 40 codes in the background: 12 done' }).waitFor();
+  database.prepare("update invite_bulk_revokes set status = 'succeeded', revoked = 40, finished_at = updated_at where id = ?").run(stillRunning.id);
+  database.close();
+  await page.getByTestId('bulk-revoke-progress').waitFor({ state: 'detached' });
+  await page.getByText('40 codes revoked').first().waitFor();
+
   // Rewards: no holding period, one yuan per referral redemption; bob redeems, then carol under a
   // 7-day holding period. Approving carol's entry is refused with its date; bob's is approved.
   await page.getByTestId('nav-rewards').click();
@@ -375,5 +381,32 @@ test('given a signed-in owner, when they create a campaign, set its reward rules
   await page.locator('.ant-message').filter({ hasText: 'The campaign still has invite codes' }).waitFor();
   await screenshot(page, 'console-campaigns');
   assert.deepEqual(pageErrors, []);
+  await context.close();
+});
+
+test('given codes selected in one workspace, when the owner switches to another, then its invite page starts afresh: nothing selected there', async (t) => {
+  if (skipWithoutChromium(t, 'the console invites browser test')) return;
+  assert.ok(server && browser);
+  const context = await newConsoleContext(browser, { locale: 'en-US', viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
+  const first = await signIn(page, server.url, OPERATOR);
+  const call = sessionApi(context.request, server.url);
+  const code = await call<{ id: string }>('POST', `/workspaces/${first}/invites`, { owner: { userId: 'switcher' }, purpose: 'tracking', tags: { channel: 'switch' } });
+
+  await page.getByTestId('workspace-create').click();
+  await page.getByTestId('workspace-name').fill('Second workspace');
+  await page.getByTestId('workspace-create-submit').click();
+  await page.waitForURL((url) => /\/w\/[^/]+\/overview$/.test(url.pathname) && !url.pathname.includes(first));
+  const second = new URL(page.url()).pathname.split('/')[3]!;
+
+  await page.goto(`${server.url}/console/w/${first}/invites`);
+  const revokeSelected = page.getByTestId('invites-bulk-revoke');
+  await page.getByTestId('invites-table').locator(`tr[data-row-key="${code.id}"] .ant-checkbox-input`).check();
+  await revokeSelected.filter({ hasText: '(1)' }).waitFor();
+  await page.getByTestId('workspace-switcher').click();
+  await page.locator('.ant-select-item-option[title="Second workspace"]').click();
+  await page.waitForURL(new RegExp(`/w/${second}/invites$`));
+  await revokeSelected.filter({ hasText: '(0)' }).waitFor();
+  assert.equal(await revokeSelected.isDisabled(), true, "the first workspace's selection must not carry over");
   await context.close();
 });

@@ -4,6 +4,7 @@ import { PURPOSES, VALIDITY_PRESETS, type CodeTags, type Purpose, type ValidityP
 import { useI18n } from '../../I18nProvider.tsx';
 import { CodeTagFields, cleanTags } from '../codes/CodeTagFields.tsx';
 import { NullableNumber } from '../plan/NullableNumber.tsx';
+import { PartyTypeSelect } from '../referrals/PartyTypeSelect.tsx';
 import { useCampaigns } from './useCampaigns.ts';
 
 /** What the "create one code" and "generate a batch" forms share: the fields of POST …/invites. */
@@ -66,13 +67,7 @@ export function InviteFields() {
       <Row gutter={16}>
         <Col xs={24} md={8}>
           <Form.Item name="ownerType" label={t('invites.ownerType')}>
-            <Select
-              options={[
-                { value: 'user', label: t('invites.owner.user') },
-                { value: 'member', label: t('invites.owner.member') },
-              ]}
-              data-testid="invite-owner-type"
-            />
+            <PartyTypeSelect data-testid="invite-owner-type" />
           </Form.Item>
         </Col>
         <Col xs={24} md={8}>

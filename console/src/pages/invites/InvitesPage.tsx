@@ -24,6 +24,7 @@ import { InviteFormModal } from './InviteFormModal.tsx';
 import { InviteStateTag } from './InviteStateTag.tsx';
 import { RevokeInvitesModal, type RevokeSelection } from './RevokeInvitesModal.tsx';
 import { ShortLinkModal } from './ShortLinkModal.tsx';
+import { useBulkRevokesInBackground } from './useBulkRevokesInBackground.ts';
 import { useCampaigns } from './useCampaigns.ts';
 
 /** Codes that can still be revoked. */
@@ -62,7 +63,7 @@ export default function InvitesPage() {
   const [selected, setSelected] = useState<Invite[]>([]);
   const [extending, setExtending] = useState<Invite | null>(null);
   const [revoking, setRevoking] = useState<RevokeSelection | null>(null);
-  const [revokingInBackground, setRevokingInBackground] = useState<BulkRevoke | null>(null);
+  const inBackground = useBulkRevokesInBackground();
   const [linkOf, setLinkOf] = useState<Invite | null>(null);
 
   const navigate = (next: { filter?: InviteFilter; tab?: 'codes' | 'batches' }) => {
@@ -83,9 +84,10 @@ export default function InvitesPage() {
     setSelected([]);
     showRevoked(outcome);
   };
-  // Too many codes for one request: the server revokes them in the background, and the page shows its progress.
+  // Too many codes for one request: the server revokes them in the background, and the page shows
+  // its progress (that of every one still running when the page opened, too).
   const finishedInBackground = (bulkRevoke: BulkRevoke) => {
-    setRevokingInBackground(null);
+    inBackground.ended(bulkRevoke);
     if (bulkRevoke.status === 'succeeded') return showRevoked(bulkRevoke);
     invites.reload();
     batches.reload();
@@ -96,7 +98,7 @@ export default function InvitesPage() {
   const queued = (bulkRevoke: BulkRevoke) => {
     setRevoking(null);
     setSelected([]);
-    if (isBulkRevokeActive(bulkRevoke)) setRevokingInBackground(bulkRevoke);
+    if (isBulkRevokeActive(bulkRevoke)) inBackground.follow(bulkRevoke);
     else finishedInBackground(bulkRevoke);
   };
   const filtered = FILTER_KEYS.some((key) => filter[key]);
@@ -234,7 +236,9 @@ export default function InvitesPage() {
           )
         }
       />
-      {revokingInBackground && <BulkRevokeProgress key={revokingInBackground.id} bulkRevoke={revokingInBackground} onFinished={finishedInBackground} />}
+      {inBackground.running.map((bulkRevoke) => (
+        <BulkRevokeProgress key={bulkRevoke.id} bulkRevoke={bulkRevoke} onFinished={finishedInBackground} />
+      ))}
       <Tabs
         activeKey={tab}
         onChange={(key) => navigate({ tab: key === 'batches' ? 'batches' : 'codes' })}
