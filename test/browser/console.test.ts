@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { HAS_CHROMIUM, newConsoleContext, screenshot, skipWithoutChromium, startBrowserSession } from '../harness/browser.ts';
+import { HAS_CHROMIUM, newConsoleContext, screenshot, sessionApi, skipWithoutChromium, startBrowserSession } from '../harness/browser.ts';
 import type { ServerProcess } from '../harness/process.ts';
 
 const OPERATOR = { email: 'op@example.com', password: 'correct horse battery', name: 'Op', workspace: 'Demo' };
@@ -147,4 +147,52 @@ test('given an owner without SMTP, when they invite someone, then the invitation
   const chosen = await page.getByTestId('webhook-event-types').locator('.ant-select-selection-item').allInnerTexts();
   assert.deepEqual(chosen, ['workspace.created']);
   await page.close();
+});
+
+test('given a phone, when the owner uses the console, then the menu opens from the header as a drawer, the header keeps language and account in reach, and no page scrolls sideways', async (t) => {
+  if (skipWithoutChromium(t, 'the console browser test')) return;
+  assert.ok(server && browser);
+  const context = await newConsoleContext(browser, { locale: 'zh-CN', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const page = await context.newPage();
+  await page.goto(`${server.url}/console/`);
+  await page.getByTestId('sign-in-email').fill(OPERATOR.email);
+  await page.getByTestId('sign-in-password').fill(OPERATOR.password);
+  await page.getByTestId('sign-in-submit').click();
+  await page.waitForURL(/\/console\/w\/[^/]+\/overview$/);
+  const sideways = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+
+  for (const testId of ['nav-open', 'workspace-switcher', 'workspace-create', 'language-switch', 'user-menu']) {
+    const box = await page.getByTestId(testId).boundingBox();
+    assert.ok(box && box.x >= 0 && box.x + box.width <= 390, `${testId} is on screen: ${JSON.stringify(box)}`);
+  }
+  assert.equal(await page.getByTestId('workspace-create').getAttribute('aria-label'), '创建工作区');
+  assert.equal(await page.getByTestId('nav-invites').count(), 0, 'the menu waits in the drawer');
+  assert.equal(await sideways(), 0);
+
+  await page.getByTestId('nav-open').click();
+  await page.getByTestId('nav-invites').click();
+  await page.waitForURL(/\/invites$/);
+  await page.getByTestId('nav-invites').waitFor({ state: 'hidden' });
+  await page.getByTestId('invite-create').waitFor();
+  assert.equal(await sideways(), 0, 'the invite list scrolls inside its table, not the page');
+  await screenshot(page, 'console-phone-invites');
+
+  // A code's page: the stats card keeps its title, its ranges move into the card.
+  const workspaceId = new URL(page.url()).pathname.split('/')[3]!;
+  const call = sessionApi(context.request, server.url);
+  const group = await call<{ id: string }>('POST', `/workspaces/${workspaceId}/groups`, { kind: 'hosted', name: '手机测试群' });
+  const code = await call<{ id: string }>('POST', `/workspaces/${workspaceId}/codes`, { groupId: group.id, name: '手机海报' });
+  await page.goto(`${server.url}/console/w/${workspaceId}/codes/${code.id}`);
+  const statsTitle = page.getByTestId('code-stats').locator('.ant-card-head-title');
+  await statsTitle.filter({ hasText: '扫码与入群' }).waitFor();
+  const title = await statsTitle.evaluate((element) => ({ shown: element.clientWidth, needed: element.scrollWidth }));
+  assert.ok(title.shown >= title.needed, `the title is not cut: ${JSON.stringify(title)}`);
+  const ranges = await page.getByTestId('stats-range').boundingBox();
+  assert.ok(ranges && ranges.x >= 0 && ranges.x + ranges.width <= 390, `the ranges fit: ${JSON.stringify(ranges)}`);
+  assert.equal(await sideways(), 0);
+
+  await page.getByTestId('user-menu').click();
+  await page.getByTestId('sign-out').click();
+  await page.waitForURL(/\/sign-in/);
+  await context.close();
 });

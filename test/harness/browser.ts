@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { chromium, type APIRequestContext, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { runCli, spawnServer, type ServerProcess } from './process.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -77,4 +77,16 @@ export async function signIn(page: Page, baseUrl: string, operator: Operator): P
   await page.getByTestId('sign-in-submit').click();
   await page.waitForURL(/\/console\/w\/[^/]+\/overview$/);
   return new URL(page.url()).pathname.split('/')[3]!;
+}
+
+/** The API as the signed-in console session (cookie, and the CSRF token for writes). */
+export function sessionApi(request: APIRequestContext, base: string) {
+  let csrf: string | undefined;
+  return async <T>(method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown): Promise<T> => {
+    csrf ??= ((await (await request.get(`${base}/api/v1/auth/session`)).json()) as { csrfToken: string }).csrfToken;
+    const response = await request.fetch(`${base}/api/v1${url}`, { method, data: body, headers: method === 'GET' ? {} : { 'x-csrf-token': csrf } });
+    const text = await response.text();
+    assert.ok(response.ok(), `${method} ${url}: ${response.status()} ${text}`);
+    return JSON.parse(text) as T;
+  };
 }

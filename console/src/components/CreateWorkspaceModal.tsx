@@ -12,7 +12,7 @@ interface Values {
 }
 
 /** "Create workspace" and its form: the creator becomes the owner, and the new workspace opens. */
-export function CreateWorkspaceModal({ primary = false }: { primary?: boolean }) {
+export function CreateWorkspaceModal({ primary = false, iconOnly = false }: { primary?: boolean; iconOnly?: boolean }) {
   const { t } = useI18n();
   const { refresh } = useSession();
   const navigate = useNavigate();
@@ -25,7 +25,7 @@ export function CreateWorkspaceModal({ primary = false }: { primary?: boolean })
 
   return (
     <FormModal<Values>
-      trigger={{ icon: <PlusOutlined />, primary, testId: 'workspace-create' }}
+      trigger={{ icon: <PlusOutlined />, primary, iconOnly, testId: 'workspace-create' }}
       title={t('workspace.create')}
       okText={t('action.create')}
       onSubmit={submit}

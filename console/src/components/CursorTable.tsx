@@ -23,7 +23,7 @@ export function CursorTable<T extends object>({ list, actions, columns = [], ...
     : columns;
   return (
     <>
-      <Table<T> rowKey="id" scroll={{ x: true }} {...table} columns={allColumns} dataSource={list.items} loading={list.loading} pagination={false} />
+      <Table<T> rowKey="id" scroll={{ x: 'max-content' }} {...table} columns={allColumns} dataSource={list.items} loading={list.loading} pagination={false} />
       {list.hasMore && (
         <div style={{ textAlign: 'center', marginTop: 16 }}>
           <Button onClick={list.loadMore} loading={list.loading} data-testid="load-more">

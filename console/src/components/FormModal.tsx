@@ -8,6 +8,8 @@ interface Trigger {
   icon?: ReactNode;
   primary?: boolean;
   testId?: string;
+  /** Only the icon (on a phone's header), the title still read out and shown on hover. */
+  iconOnly?: boolean;
 }
 
 /**
@@ -86,8 +88,14 @@ export function FormModal<Values extends object>(props: Props<Values>) {
   return (
     <>
       {trigger && (
-        <Button type={trigger.primary ? 'primary' : 'default'} icon={trigger.icon} onClick={() => setOpenedByTrigger(true)} data-testid={trigger.testId}>
-          {title}
+        <Button
+          type={trigger.primary ? 'primary' : 'default'}
+          icon={trigger.icon}
+          onClick={() => setOpenedByTrigger(true)}
+          data-testid={trigger.testId}
+          {...(trigger.iconOnly && typeof title === 'string' ? { 'aria-label': title, title } : {})}
+        >
+          {trigger.iconOnly ? null : title}
         </Button>
       )}
       <Modal

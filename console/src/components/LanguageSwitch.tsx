@@ -3,7 +3,7 @@ import { Select } from 'antd';
 import { LANG_NAMES, LANGS } from '../i18n.ts';
 import { useI18n } from '../I18nProvider.tsx';
 
-export function LanguageSwitch() {
+export function LanguageSwitch({ compact = false }: { compact?: boolean }) {
   const { lang, setLang, t } = useI18n();
   return (
     <Select
@@ -13,7 +13,7 @@ export function LanguageSwitch() {
       prefix={<GlobalOutlined />}
       aria-label={t('header.language')}
       data-testid="language-switch"
-      style={{ width: 130 }}
+      style={{ width: compact ? 100 : 130 }}
     />
   );
 }

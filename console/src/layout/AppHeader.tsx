@@ -1,4 +1,5 @@
-import { Flex, Select, Space } from 'antd';
+import { MenuOutlined } from '@ant-design/icons';
+import { Button, Flex, Select, Space } from 'antd';
 import { useNavigate } from 'react-router-dom';
 import type { WorkspaceMembership } from '../api/types.ts';
 import { CreateWorkspaceModal } from '../components/CreateWorkspaceModal.tsx';
@@ -8,8 +9,16 @@ import { canOpen, type Section } from '../permissions.ts';
 import { useSignedIn } from '../session.tsx';
 import { UserMenu } from './UserMenu.tsx';
 
+interface Props {
+  workspace: WorkspaceMembership;
+  section: Section;
+  /** A phone's width: the menu button first, and the rest drawn smaller. */
+  compact: boolean;
+  onOpenMenu: () => void;
+}
+
 /** Workspace switcher and "create workspace" on the left; language and the user menu on the right. */
-export function AppHeader({ workspace, section }: { workspace: WorkspaceMembership; section: Section }) {
+export function AppHeader({ workspace, section, compact, onOpenMenu }: Props) {
   const { t } = useI18n();
   const { workspaces } = useSignedIn();
   const navigate = useNavigate();
@@ -22,8 +31,9 @@ export function AppHeader({ workspace, section }: { workspace: WorkspaceMembersh
   };
 
   return (
-    <Flex justify="space-between" align="center" style={{ height: '100%' }} gap={16}>
-      <Space>
+    <Flex justify="space-between" align="center" style={{ height: '100%' }} gap={compact ? 8 : 16}>
+      <Space size={compact ? 4 : 8}>
+        {compact && <Button type="text" icon={<MenuOutlined />} onClick={onOpenMenu} aria-label={t('nav.open')} data-testid="nav-open" />}
         <Select
           value={workspace.id}
           onChange={switchTo}
@@ -31,13 +41,13 @@ export function AppHeader({ workspace, section }: { workspace: WorkspaceMembersh
           showSearch={{ optionFilterProp: 'label' }}
           aria-label={t('workspace.switch')}
           data-testid="workspace-switcher"
-          style={{ minWidth: 220 }}
+          style={compact ? { width: 130 } : { minWidth: 220 }}
         />
-        <CreateWorkspaceModal />
+        <CreateWorkspaceModal iconOnly={compact} />
       </Space>
-      <Space>
-        <LanguageSwitch />
-        <UserMenu />
+      <Space size={compact ? 0 : 8}>
+        <LanguageSwitch compact={compact} />
+        <UserMenu compact={compact} />
       </Space>
     </Flex>
   );

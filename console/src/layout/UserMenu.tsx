@@ -6,7 +6,8 @@ import { useFeedback } from '../feedback.ts';
 import { useI18n } from '../I18nProvider.tsx';
 import { useSession, useSignedIn } from '../session.tsx';
 
-export function UserMenu() {
+/** The signed-in person: change password, sign out. Compact: the icon only (on a phone). */
+export function UserMenu({ compact = false }: { compact?: boolean }) {
   const { t } = useI18n();
   const { staff } = useSignedIn();
   const { signOut } = useSession();
@@ -25,8 +26,12 @@ export function UserMenu() {
   return (
     <>
       <Dropdown menu={{ items, onClick }} trigger={['click']}>
-        <Button type="text" icon={<UserOutlined />} data-testid="user-menu" title={staff.email}>
-          {staff.displayName} <DownOutlined />
+        <Button type="text" icon={<UserOutlined />} data-testid="user-menu" title={staff.email} aria-label={staff.displayName}>
+          {!compact && (
+            <>
+              {staff.displayName} <DownOutlined />
+            </>
+          )}
         </Button>
       </Dropdown>
       <ChangePasswordModal open={changingPassword} onClose={() => setChangingPassword(false)} />

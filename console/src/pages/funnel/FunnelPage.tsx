@@ -4,6 +4,7 @@ import { useSearchParams } from 'react-router-dom';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { useI18n } from '../../I18nProvider.tsx';
 import { useCampaigns } from '../invites/useCampaigns.ts';
+import { PartyTypeSelect } from '../referrals/PartyTypeSelect.tsx';
 import { FunnelCard, type FunnelScope } from './FunnelCard.tsx';
 
 type ScopeKind = 'workspace' | 'code' | 'owner' | 'campaign';
@@ -68,13 +69,7 @@ export default function FunnelPage() {
             }}
           >
             <Form.Item name="ownerType">
-              <Select
-                options={[
-                  { value: 'user', label: t('invites.owner.user') },
-                  { value: 'member', label: t('invites.owner.member') },
-                ]}
-                style={{ width: 110 }}
-              />
+              <PartyTypeSelect style={{ width: 110 }} />
             </Form.Item>
             <Form.Item name="ownerId" rules={[{ required: true, whitespace: true }]}>
               <Input placeholder={t('invites.ownerId')} style={{ width: 220 }} data-testid="funnel-owner" />

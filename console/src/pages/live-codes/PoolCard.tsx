@@ -5,6 +5,7 @@ import { api, workspacePath } from '../../api/client.ts';
 import { USER_AGENT_APPS, type Group, type LiveCode, type LiveCodeEntry, type UserAgentApp } from '../../api/types.ts';
 import { ConfirmButton } from '../../components/ConfirmButton.tsx';
 import { useFeedback } from '../../feedback.ts';
+import { useNarrow } from '../../hooks/useNarrow.ts';
 import { useI18n } from '../../I18nProvider.tsx';
 import { useWorkspace } from '../../workspace.ts';
 import { EntryFormModal, type NewEntryKind } from './EntryFormModal.tsx';
@@ -191,6 +192,21 @@ export function PoolCard({ liveCode, groups, editable, onChanged }: Props) {
     onChanged();
   };
 
+  const narrow = useNarrow();
+  const addButtons = editable && (
+    <Space wrap>
+      <Button icon={<PlusOutlined />} onClick={() => setDialog({ adding: 'group' })} data-testid="entry-add-group">
+        {t('liveCodes.addGroup')}
+      </Button>
+      <Button icon={<PictureOutlined />} onClick={() => setDialog({ adding: 'image' })} data-testid="entry-add-image">
+        {t('liveCodes.addImage')}
+      </Button>
+      <Button icon={<LinkOutlined />} onClick={() => setDialog({ adding: 'url' })} data-testid="entry-add-url">
+        {t('liveCodes.addUrl')}
+      </Button>
+    </Space>
+  );
+
   return (
     <Card
       title={
@@ -202,23 +218,10 @@ export function PoolCard({ liveCode, groups, editable, onChanged }: Props) {
           <PoolStateTag state={liveCode.poolState} />
         </Space>
       }
-      extra={
-        editable && (
-          <Space wrap>
-            <Button icon={<PlusOutlined />} onClick={() => setDialog({ adding: 'group' })} data-testid="entry-add-group">
-              {t('liveCodes.addGroup')}
-            </Button>
-            <Button icon={<PictureOutlined />} onClick={() => setDialog({ adding: 'image' })} data-testid="entry-add-image">
-              {t('liveCodes.addImage')}
-            </Button>
-            <Button icon={<LinkOutlined />} onClick={() => setDialog({ adding: 'url' })} data-testid="entry-add-url">
-              {t('liveCodes.addUrl')}
-            </Button>
-          </Space>
-        )
-      }
+      extra={!narrow && addButtons}
       data-testid="pool"
     >
+      {narrow && addButtons && <div style={{ marginBottom: 12 }}>{addButtons}</div>}
       {liveCode.poolState !== 'ok' && (
         <Typography.Paragraph type={liveCode.poolState === 'empty' ? 'danger' : 'warning'} data-testid="pool-warning">
           {t(liveCode.poolState === 'empty' ? 'liveCodes.poolEmptyHint' : 'liveCodes.poolLowHint')}
@@ -227,7 +230,7 @@ export function PoolCard({ liveCode, groups, editable, onChanged }: Props) {
       <Table<LiveCodeEntry>
         rowKey="id"
         size="small"
-        scroll={{ x: true }}
+        scroll={{ x: 'max-content' }}
         pagination={false}
         columns={columns}
         dataSource={entries}
