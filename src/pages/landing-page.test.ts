@@ -52,3 +52,14 @@ test('given one group served for many scans, then each page carries its own toke
   assert.ok(first.includes('href="/j/token-one/join"') && first.includes('>AAAAA<'));
   assert.ok(second.includes('href="/j/token-two/join"') && second.includes('>BBBBB<') && !second.includes('token-one'));
 });
+
+test('given a group of one, many or none, then the landing page counts its members in each language; an external group with no reported count shows none', () => {
+  const shown = (group: GroupView, locale: (typeof LOCALES)[number]) => /<h1>[^<]*<\/h1>(<p class="muted">([^<]*)<\/p>)?/.exec(landingPage(locale, group, 't', 'AAAAA').toString('utf8'))?.[2] ?? null;
+  assert.equal(shown({ ...base, memberCount: 1 }, 'en'), '1 member');
+  assert.equal(shown({ ...base, memberCount: 0 }, 'en'), '0 members');
+  assert.equal(shown({ ...base, memberCount: 12 }, 'en'), '12 members');
+  assert.equal(shown({ ...base, memberCount: 1 }, 'zh-CN'), '1 位成员');
+  const external = { ...base, kind: 'external' as const, platform: 'telegram' as const, joinUrl: 'https://t.me/+abc' };
+  for (const locale of LOCALES) assert.equal(shown({ ...external, memberCount: 0 }, locale), null, `${locale}: members join on Telegram, joincode does not know how many`);
+  assert.equal(shown({ ...external, memberCount: 40 }, 'en'), '40 members');
+});

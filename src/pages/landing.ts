@@ -3,7 +3,7 @@ import type { CodeRefusal } from '../modules/codes/resolve.ts';
 import { payloadQrDataUrl } from '../modules/live-codes/payload-qr.ts';
 import { html, type Html } from './html.ts';
 import { PAGE_BUDGET_BYTES, pageOverheadBytes } from './layout.ts';
-import { fill, type Locale, type Messages } from './locale.ts';
+import { fill, memberCountText, type Locale, type Messages } from './locale.ts';
 
 /**
  * The pages a scanner sees at /j/<token>: the landing page (the group and the next step), the
@@ -11,12 +11,11 @@ import { fill, type Locale, type Messages } from './locale.ts';
  * stylesheet from layout.ts), readable on a 375 px wide phone, zh-CN or en.
  */
 type LandingKey =
-  | 'members' | 'checkLabel' | 'checkHint' | 'join' | 'joinExternal' | 'noLink' | 'steps' | 'stepHosted' | 'stepExternal'
+  | 'checkLabel' | 'checkHint' | 'join' | 'joinExternal' | 'noLink' | 'steps' | 'stepHosted' | 'stepExternal'
   | 'longPress' | 'orLink' | 'openLink' | 'passwordTitle' | 'passwordHint' | 'passwordLabel' | 'passwordSubmit' | 'passwordWrong';
 
 const TEXT: Messages<LandingKey> = {
   'zh-CN': {
-    members: '{count} 位成员',
     checkLabel: '校验码',
     checkHint: '此校验码必须与海报二维码下方印的一致；不一致说明二维码被覆盖，请勿加入。',
     join: '加入群聊',
@@ -35,7 +34,6 @@ const TEXT: Messages<LandingKey> = {
     passwordWrong: '密码不正确，请重试。',
   },
   en: {
-    members: '{count} members',
     checkLabel: 'Check code',
     checkHint: 'This code must match the one printed under the QR code. If it differs, the QR was pasted over: do not join.',
     join: 'Join the group',
@@ -122,7 +120,9 @@ function landingWith({ locale, group, checkCode, token, joinQuery = '' }: Landin
   } else {
     next = html`<p class="muted">${t.noLink}</p>`;
   }
-  return html`<div class="card center">${avatar}<h1>${group.name}</h1><p class="muted">${fill(t.members, { count: group.memberCount })}</p>${
+  // An external group's members join on its platform, so its count is only known once a bridge reports it.
+  const count = group.kind === 'hosted' || group.memberCount > 0 ? html`<p class="muted">${memberCountText(locale, group.memberCount)}</p>` : '';
+  return html`<div class="card center">${avatar}<h1>${group.name}</h1>${count}${
     group.valueStatement ? html`<p class="value">${group.valueStatement}</p>` : ''
   }${group.description ? html`<p style="text-align:left;white-space:pre-line">${group.description}</p>` : ''}<p>${t.checkLabel} <span class="badge" id="check-code">${checkCode}</span></p><p class="muted">${t.checkHint}</p></div><div class="card"><h2>${t.steps}</h2>${next}</div>`;
 }

@@ -39,6 +39,12 @@ function judge(acceptLanguage: string): Locale {
 /** Each page keeps its own strings for both locales, so a missing translation fails type-checking. */
 export type Messages<K extends string> = Record<Locale, Record<K, string>>;
 
+/** "1 member", "3 members", "3 位成员": the one place a member count is worded. */
+export function memberCountText(locale: Locale, count: number): string {
+  if (locale === 'zh-CN') return `${count} 位成员`;
+  return `${count} ${count === 1 ? 'member' : 'members'}`;
+}
+
 /** Fills {name}-style placeholders. */
 export function fill(template: string, values: Record<string, string | number>): string {
   return template.replace(/\{(\w+)\}/g, (match, key: string) => (key in values ? String(values[key]) : match));

@@ -5,7 +5,7 @@ import { ID_PATTERN } from '../../http/schemas.ts';
 import type { AppInstance } from '../../http/types.ts';
 import { html, type Html } from '../../pages/html.ts';
 import { sendPage } from '../../pages/layout.ts';
-import { fill, pickLocale, type Locale, type Messages } from '../../pages/locale.ts';
+import { fill, memberCountText, pickLocale, type Locale, type Messages } from '../../pages/locale.ts';
 import { hasPasswordPass } from '../codes/password-pass.ts';
 import { REFUSAL_STATUS, resolveCode, type CodeRefusal, type ResolvedCode } from '../codes/resolve.ts';
 import { TOKEN_PATTERN } from '../codes/token.ts';
@@ -26,7 +26,7 @@ type Key =
   | 'joinTitle' | 'emailIntro' | 'emailLabel' | 'sendCode' | 'integratorNote' | 'codeIntro' | 'codeLabel' | 'verify' | 'resend'
   | 'wrongCode' | 'lockedTitle' | 'lockedText' | 'expiredCodeTitle' | 'expiredCodeText' | 'badEmail' | 'confirmTitle' | 'confirmText' | 'joinButton'
   | 'signedInAs' | 'fullTitle' | 'fullText' | 'throttledTitle' | 'throttledText' | 'refusedTitle' | 'passwordTitle' | 'passwordText' | 'openLanding'
-  | 'externalTitle' | 'externalText' | 'identityTitle' | 'identityText' | 'signInTitle' | 'signInText' | 'formTitle' | 'formText' | 'members'
+  | 'externalTitle' | 'externalText' | 'identityTitle' | 'identityText' | 'signInTitle' | 'signInText' | 'formTitle' | 'formText'
   | 'notMemberTitle' | 'notMemberText' | 'leave' | 'leftTitle' | 'leftText' | 'tooManyTitle' | 'tooManyText' | 'errorTitle' | 'errorText' | 'startOver'
   | `refusal_${CodeRefusal}`;
 
@@ -67,7 +67,6 @@ const T: Messages<Key> = {
     signInText: '请先用邮箱验证身份，再加入群。',
     formTitle: '页面已过期',
     formText: '请返回重新操作。',
-    members: '{count} 位成员',
     notMemberTitle: '你还不是这个群的成员',
     notMemberText: '扫描群二维码或打开入群链接加入。',
     leave: '退出群',
@@ -128,7 +127,6 @@ const T: Messages<Key> = {
     signInText: 'Confirm your email first, then join.',
     formTitle: 'This page expired',
     formText: 'Go back and try again.',
-    members: '{count} members',
     notMemberTitle: 'You are not a member of this group',
     notMemberText: 'Scan the group QR code or open its join link to join.',
     leave: 'Leave group',
@@ -295,7 +293,7 @@ export async function memberPageRoutes(app: AppInstance, deps: Deps): Promise<vo
         ctx,
         200,
         fill(ctx.t.confirmTitle, { group: group.name }),
-        html`<p>${ctx.t.confirmText}</p><p class="muted">${fill(ctx.t.members, { count: group.memberCount })} · ${fill(ctx.t.signedInAs, { name: session.displayName })}</p>
+        html`<p>${ctx.t.confirmText}</p><p class="muted">${memberCountText(ctx.locale, group.memberCount)} · ${fill(ctx.t.signedInAs, { name: session.displayName })}</p>
 <form method="post" action="/j/${token}/join"><input type="hidden" name="form" value="${formToken(keys, `s:${session.sessionId}`)}">${carried(admission)}<button type="submit">${ctx.t.joinButton}</button></form>`,
       );
     }
@@ -418,7 +416,7 @@ export async function memberPageRoutes(app: AppInstance, deps: Deps): Promise<vo
         : undefined;
       const welcome = fill(group.welcome_text, { name: session.member.display_name, group: group.name, inviter: inviter?.display_name ?? '' });
       const body = html`<div class="card center">${group.avatar ? html`<img class="avatar" src="/g/${group.id}/avatar" alt="">` : ''}<h1>${group.name}</h1>
-<p class="muted">${fill(ctx.t.members, { count: group.member_count })}</p>${welcome ? html`<p class="value">${welcome}</p>` : ''}${group.description ? html`<p>${group.description}</p>` : ''}</div>
+<p class="muted">${memberCountText(ctx.locale, group.member_count)}</p>${welcome ? html`<p class="value">${welcome}</p>` : ''}${group.description ? html`<p>${group.description}</p>` : ''}</div>
 <form method="post" action="/g/${group.id}/leave"><input type="hidden" name="form" value="${formToken(keys, `s:${session.sessionId}`)}"><button type="submit" style="background:#fff;color:#cf222e;border:1px solid #d0d7de">${ctx.t.leave}</button></form>`;
       return sendPage(reply, 200, { locale: ctx.locale, title: group.name, body });
     });
