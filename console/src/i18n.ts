@@ -1,6 +1,7 @@
 /**
  * Every string the console shows, in English and Simplified Chinese, side by side so a missing
- * translation cannot compile. `{name}` placeholders are filled by the translator.
+ * translation cannot compile. `{name}` placeholders are filled by the translator; English words
+ * that follow a number take `{name|one|other}` ("{count} {count|code|codes}").
  */
 
 import { inviteMessages } from './i18n-invites.ts';
@@ -12,7 +13,7 @@ export type Lang = (typeof LANGS)[number];
 /** Each language's name in itself, for the language switch. */
 export const LANG_NAMES: Record<Lang, string> = { 'zh-CN': '中文', en: 'English' };
 
-const messages = {
+export const messages = {
   'app.name': ['joincode', 'joincode'],
   'app.title': ['joincode console', 'joincode 控制台'],
   'header.language': ['Language', '语言'],
@@ -106,8 +107,8 @@ const messages = {
 
   'overview.yourRole': ['Your role', '你的角色'],
   'overview.activityTitle': ['Changes per day, last 14 days', '近 14 天每日变更'],
-  'overview.activityTotal': ['{count} changes in the last 14 days', '近 14 天共 {count} 条变更'],
-  'overview.activityTruncated': ['Latest {count} changes (older days may be incomplete)', '最近 {count} 条变更（较早日期可能不完整）'],
+  'overview.activityTotal': ['{count} {count|change|changes} in the last 14 days', '近 14 天共 {count} 条变更'],
+  'overview.activityTruncated': ['Latest {count} {count|change|changes} (older days may be incomplete)', '最近 {count} 条变更（较早日期可能不完整）'],
   'overview.activityForbidden': ['Your role cannot read the audit log, so there is no activity chart.', '你的角色无权查看审计日志，因此无法显示活动图表。'],
   'overview.changes': ['Changes', '变更数'],
 
@@ -192,7 +193,7 @@ const messages = {
   'codes.nextRotation': ['Next rotation', '下次更换'],
   'codes.passwordRequired': ['Password required', '需要访问密码'],
   'codes.caps': ['Caps', '上限'],
-  'codes.capsValue': ['{day} a day · {total} in all · {joins} joins an hour', '每日 {day} · 累计 {total} · 每小时入群 {joins}'],
+  'codes.capsValue': ['{day} a day · {total} in all · {joins} {joins|join|joins} an hour', '每日 {day} · 累计 {total} · 每小时入群 {joins}'],
   'codes.scans': ['Scans', '扫码'],
   'codes.pause': ['Pause', '暂停'],
   'codes.paused': ['Code paused', '入群码已暂停'],
@@ -214,9 +215,9 @@ const messages = {
   'codes.qrOf': ['QR code of {name}', '{name} 的二维码'],
   'codes.previewHint': ['Scan it with your phone to try the landing page.', '用手机扫一扫，试试落地页。'],
   'codes.stats': ['Scans and joins', '扫码与入群'],
-  'codes.statsDays': ['Last {days} days', '近 {days} 天'],
-  'codes.statsDaysShort': ['{days} days', '{days} 天'],
-  'codes.statsTotals': ['{scans} scans · {admitted} admitted · {joins} joins · {still} still members', '扫码 {scans} · 放行 {admitted} · 入群 {joins} · 仍在群 {still}'],
+  'codes.statsDays': ['Last {days} {days|day|days}', '近 {days} 天'],
+  'codes.statsDaysShort': ['{days} {days|day|days}', '{days} 天'],
+  'codes.statsTotals': ['Scans {scans} · admitted {admitted} · joins {joins} · still in the group {still}', '扫码 {scans} · 放行 {admitted} · 入群 {joins} · 仍在群 {still}'],
   'codes.admitted': ['Admitted', '放行'],
   'codes.joins': ['Joins', '入群'],
   'codes.byChannel': ['By channel', '按渠道'],
@@ -234,7 +235,7 @@ const messages = {
   'codes.blastRadiusAction': ['What happens to them', '如何处理'],
   'codes.blastRadius.review': ['Hold for review (frees the seat)', '转入审核（释放名额）'],
   'codes.blastRadius.remove': ['Remove from the group', '移出群'],
-  'codes.revokedMembers': ['Code revoked; {count} members held for review or removed', '已撤销，{count} 位成员已转入审核或移出'],
+  'codes.revokedMembers': ['Code revoked; {count} {count|member|members} held for review or removed', '已撤销，{count} 位成员已转入审核或移出'],
 
   'liveCodes.intro': [
     'A live code is one permanent QR for a pool of groups: each scanner is sent to a group that can take them now, so the poster is printed once and outlives the groups behind it.',
@@ -259,7 +260,7 @@ const messages = {
   'liveCodes.pool.ok': ['Pool OK', '群池正常'],
   'liveCodes.pool.low': ['Pool low', '群池告急'],
   'liveCodes.pool.empty': ['Pool empty', '群池已空'],
-  'liveCodes.poolSummary': ['{usable} of {entries} entries usable', '{entries} 个入口中 {usable} 个可用'],
+  'liveCodes.poolSummary': ['{usable} of {entries} {entries|entry|entries} usable', '{entries} 个入口中 {usable} 个可用'],
   'liveCodes.poolLowHint': ['Only one entry takes scanners now. Add a group QR or a group before it fills or expires.', '目前只剩一个入口可用。请在它满员或过期前补充群二维码或群。'],
   'liveCodes.poolEmptyHint': ['No entry takes scanners now: they get a “no group open right now” page. Add or bring back an entry.', '目前没有可用入口：扫码者会看到“暂无可加入的群”页面。请添加或恢复入口。'],
   'liveCodes.noEntries': ['No entries yet: add a hosted group, a group QR image or a join link.', '还没有入口：请添加托管群、群二维码图片或入群链接。'],
@@ -272,13 +273,13 @@ const messages = {
   'liveCodes.noExpiry': ['No expiry', '不过期'],
   'liveCodes.hours': ['{hours} h', '{hours} 小时'],
   'liveCodes.entryDefaults': ['Defaults for new links', '新链接默认值'],
-  'liveCodes.entryDefaultsValue': ['retire after {threshold} scans · valid {validity}', '{threshold} 次扫码后停用 · 有效期 {validity}'],
+  'liveCodes.entryDefaultsValue': ['retire after {threshold} {threshold|scan|scans} · valid {validity}', '{threshold} 次扫码后停用 · 有效期 {validity}'],
   'liveCodes.useTemplate': ['Create the next group automatically when every hosted group is full', '所有托管群满员时自动创建下一个群'],
   'liveCodes.templateHint': ['The join that finds no free seat creates the next numbered group from this template, with its texts, capacity and admins.', '当加入时没有空位，将按此模板创建下一个编号的群，沿用其文案、容量和管理员。'],
   'liveCodes.template': ['Group template', '建群模板'],
   'liveCodes.noTemplate': ['None: a full hosted pool shows the “full” page', '无：托管群全满时显示“已满”页面'],
   'liveCodes.templateNext': ['Next group: {name}', '下一个群：{name}'],
-  'liveCodes.templateDetails': ['capacity {capacity} · {admins} admins', '容量 {capacity} · {admins} 位管理员'],
+  'liveCodes.templateDetails': ['capacity {capacity} · {admins} {admins|admin|admins}', '容量 {capacity} · {admins} 位管理员'],
   'liveCodes.namePattern': ['Name pattern', '群名称模板'],
   'liveCodes.namePatternHint': ['{n} becomes the group’s number: “Spring Camp {n}群” → “Spring Camp 3群”.', '{n} 会替换为群编号：“春季训练营{n}群” → “春季训练营3群”。'],
   'liveCodes.namePatternPlaceholder': ['Spring Camp {n}', '春季训练营{n}群'],
@@ -316,7 +317,7 @@ const messages = {
   'liveCodes.entry.expired': ['Expired', '已过期'],
   'liveCodes.entry.members': ['{count} / {capacity} members', '{count} / {capacity} 人'],
   'liveCodes.entry.scans': ['{scans} / {threshold} scans', '扫码 {scans} / {threshold}'],
-  'liveCodes.entry.scansNoThreshold': ['{scans} scans', '扫码 {scans}'],
+  'liveCodes.entry.scansNoThreshold': ['{scans} {scans|scan|scans}', '扫码 {scans}'],
   'liveCodes.entry.fillsByMembers': ['— (fills by members)', '—（按成员数）'],
   'liveCodes.entry.expiresIn': ['expires in {hours} h', '{hours} 小时后过期'],
   'liveCodes.entry.expiringHint': ['Upload the group’s new QR before this one expires.', '请在过期前上传该群的新二维码。'],
@@ -506,10 +507,18 @@ export function isMessageKey(key: string): key is MessageKey {
 }
 export type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string;
 
+/** `{name}`, or `{name|one|other}`: the word for one of `name` or for any other number ("1 code", "3 codes"). */
+const PLACEHOLDER = /\{(\w+)(?:\|([^|{}]*)\|([^|{}]*))?\}/g;
+
 export function translator(lang: Lang): Translate {
   const column = lang === 'en' ? 0 : 1;
   return (key, vars) =>
-    messages[key][column].replace(/\{(\w+)\}/g, (placeholder, name: string) => String(vars?.[name] ?? placeholder));
+    messages[key][column].replace(PLACEHOLDER, (placeholder, name: string, one: string | undefined, other: string | undefined) => {
+      const value = vars?.[name];
+      if (value === undefined) return placeholder;
+      if (one === undefined || other === undefined) return String(value);
+      return Number(value) === 1 ? one : other;
+    });
 }
 
 const STORAGE_KEY = 'joincode.console.lang';

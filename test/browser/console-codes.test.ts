@@ -78,7 +78,7 @@ test('given a signed-in owner, when they create a hosted group and a code for it
   const scanned = await fetch(`${server.url}/j/${created.token}`);
   assert.equal(scanned.status, 200);
   await page.getByTestId('stats-range').getByText('Last 7 days').click();
-  await page.getByTestId('stats-totals').filter({ hasText: '1 scans · 1 admitted' }).waitFor();
+  await page.getByTestId('stats-totals').filter({ hasText: 'Scans 1 · admitted 1' }).waitFor();
   await page.getByTestId('code-stats-chart').locator('canvas').first().waitFor();
   await page.getByTestId('stats-channels').getByRole('cell', { name: 'poster-A' }).waitFor();
 

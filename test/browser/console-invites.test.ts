@@ -164,7 +164,7 @@ test('given a signed-in owner, when they create invite codes, filter by an "=" o
   assert.deepEqual(selectedRevoke.request().postDataJSON(), { ids: [(await call<{ items: InviteJson[] }>('GET', `/workspaces/${workspaceId}/invites?ownerUserId=alice`)).items[0]!.id], reason: 'leaked in a public group' });
   assert.deepEqual(await selectedRevoke.json(), { matched: 1, revoked: 1, alreadyEnded: 0 });
   await table.getByTestId('invite-state').filter({ hasText: 'Revoked' }).waitFor();
-  await page.locator('.ant-message').filter({ hasText: '1 codes revoked' }).waitFor();
+  await page.locator('.ant-message').filter({ hasText: '1 code revoked' }).waitFor();
 
   // The code filter: part of the support code typed in lower case with a dash finds it alone;
   // "Revoke all matching" revokes what the filters list, in one request.
@@ -352,7 +352,7 @@ test('given a signed-in owner, when they create a campaign, set its reward rules
   await page.getByTestId('campaign-rules-tier-invitees-0').fill('1');
   await page.getByTestId('campaign-rules-tier-amount-0').fill('10');
   await page.getByTestId('campaign-rules-submit').click();
-  await page.getByTestId('campaign-rules').filter({ hasText: 'CN¥2.50' }).filter({ hasText: '1 invitees: CN¥10.00' }).waitFor();
+  await page.getByTestId('campaign-rules').filter({ hasText: 'CN¥2.50' }).filter({ hasText: '1 invitee: CN¥10.00' }).waitFor();
   await page.getByTestId('leaderboard').getByText('No redemptions yet').waitFor();
   await page.getByTestId('funnel-stages-chart').locator('canvas').first().waitFor();
   await screenshot(page, 'console-campaign', { fullPage: true });

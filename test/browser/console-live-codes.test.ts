@@ -75,7 +75,7 @@ test('given a signed-in owner, when they build a live code pool in the console, 
   await page.getByTestId('entry-group').click();
   await page.locator(`.ant-select-item-option[title="${GROUP} (0 / 500)"]`).click();
   await page.getByTestId('entry-submit').click();
-  await page.getByTestId('pool-summary').filter({ hasText: '1 of 1 entries usable' }).waitFor();
+  await page.getByTestId('pool-summary').filter({ hasText: '1 of 1 entry usable' }).waitFor();
   const [groupEntryId] = await poolOrder(page);
   assert.ok(groupEntryId);
   await page.getByTestId(`entry-state-${groupEntryId}`).filter({ hasText: 'Usable' }).waitFor();
