@@ -4,6 +4,7 @@
  * that follow a number take `{name|one|other}` ("{count} {count|code|codes}").
  */
 
+import { fill } from '../../src/pages/locale.ts';
 import { inviteMessages } from './i18n-invites.ts';
 import { rewardMessages } from './i18n-rewards.ts';
 
@@ -507,18 +508,9 @@ export function isMessageKey(key: string): key is MessageKey {
 }
 export type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string;
 
-/** `{name}`, or `{name|one|other}`: the word for one of `name` or for any other number ("1 code", "3 codes"). */
-const PLACEHOLDER = /\{(\w+)(?:\|([^|{}]*)\|([^|{}]*))?\}/g;
-
 export function translator(lang: Lang): Translate {
   const column = lang === 'en' ? 0 : 1;
-  return (key, vars) =>
-    messages[key][column].replace(PLACEHOLDER, (placeholder, name: string, one: string | undefined, other: string | undefined) => {
-      const value = vars?.[name];
-      if (value === undefined) return placeholder;
-      if (one === undefined || other === undefined) return String(value);
-      return Number(value) === 1 ? one : other;
-    });
+  return (key, vars) => fill(messages[key][column], vars ?? {});
 }
 
 const STORAGE_KEY = 'joincode.console.lang';

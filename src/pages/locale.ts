@@ -41,11 +41,20 @@ export type Messages<K extends string> = Record<Locale, Record<K, string>>;
 
 /** "1 member", "3 members", "3 位成员": the one place a member count is worded. */
 export function memberCountText(locale: Locale, count: number): string {
-  if (locale === 'zh-CN') return `${count} 位成员`;
-  return `${count} ${count === 1 ? 'member' : 'members'}`;
+  return fill(locale === 'zh-CN' ? '{count} 位成员' : '{count} {count|member|members}', { count });
 }
 
-/** Fills {name}-style placeholders. */
+const PLACEHOLDER = /\{(\w+)(?:\|([^|{}]*)\|([^|{}]*))?\}/g;
+
+/**
+ * Fills `{name}` placeholders, and `{name|one|other}` with the word for one of `name` or for any
+ * other number ("{left} {left|try|tries} left"), so English counts agree with their nouns. A name
+ * without a value stays as written. The console's translator fills its messages with this too.
+ */
 export function fill(template: string, values: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (match, key: string) => (key in values ? String(values[key]) : match));
+  return template.replace(PLACEHOLDER, (match, key: string, one: string | undefined, other: string | undefined) => {
+    if (!(key in values)) return match;
+    if (one === undefined || other === undefined) return String(values[key]);
+    return Number(values[key]) === 1 ? one : other;
+  });
 }

@@ -37,3 +37,13 @@ test('given the same Accept-Language again, or a very long one, then the locale 
 test('given a template with placeholders, then known ones are filled and unknown ones kept', () => {
   assert.equal(fill('欢迎 {name} 加入 {group}{x}', { name: 'Ann', group: '1群' }), '欢迎 Ann 加入 1群{x}');
 });
+
+test('given a count placeholder {n|one|other}, then the word for one is chosen for exactly 1 and the other for any other number', () => {
+  fc.assert(
+    fc.property(fc.oneof(fc.integer(), fc.double(), fc.constant('1'), fc.string()), (n) => {
+      const wanted = Number(n) === 1 ? 'try' : 'tries';
+      return fill('{n} {n|try|tries} left', { n }) === `${n} ${wanted} left`;
+    }),
+  );
+  assert.equal(fill('{n|try|tries}', {}), '{n|try|tries}', 'without a value it stays as written');
+});

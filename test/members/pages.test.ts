@@ -125,9 +125,11 @@ for (const dialect of DIALECTS) {
       const sent = await browser.post(`/j/${token}/join/email`, { email: 'guess@example.com', form: formToken(start.text) });
       const code = await mailedCode('guess@example.com');
       const wrong = code === '000000' ? '111111' : '000000';
-      const statuses = [];
-      for (let i = 0; i < 5; i += 1) statuses.push((await browser.post(`/j/${token}/join/verify`, { email: 'guess@example.com', code: wrong, form: formToken(sent.text) })).status);
-      assert.deepEqual(statuses, [400, 400, 400, 400, 429]);
+      const answers = [];
+      for (let i = 0; i < 5; i += 1) answers.push(await browser.post(`/j/${token}/join/verify`, { email: 'guess@example.com', code: wrong, form: formToken(sent.text) }));
+      assert.deepEqual(answers.map((a) => a.status), [400, 400, 400, 400, 429]);
+      assert.match(answers[0]!.text, /4 tries left/);
+      assert.match(answers[3]!.text, /1 try left/);
       const right = await browser.post(`/j/${token}/join/verify`, { email: 'guess@example.com', code, form: formToken(sent.text) });
       assert.equal(right.status, 429);
       assert.match(right.text, /Too many wrong tries/);

@@ -81,7 +81,7 @@ const TEXT: Messages<Key> = {
     ambiguousTitle: 'This link is ambiguous',
     ambiguousText: 'More than one organisation uses this code; type it into their app instead.',
     limitedTitle: 'Too many opens',
-    limitedText: 'Try again in {seconds} seconds.',
+    limitedText: 'Try again in {seconds} {seconds|second|seconds}.',
     badTitle: 'This link is broken',
     badText: 'Open the link you were sent again.',
     unavailableTitle: 'Cannot open right now',

@@ -101,7 +101,7 @@ const T: Messages<Key> = {
     codeLabel: '6-digit code',
     verify: 'Verify',
     resend: 'Use another email or send again',
-    wrongCode: 'That code is wrong. {left} tries left.',
+    wrongCode: 'That code is wrong. {left} {left|try|tries} left.',
     lockedTitle: 'Too many wrong tries',
     lockedText: 'This code no longer works. Ask for a new one.',
     expiredCodeTitle: 'Code expired',
