@@ -26,11 +26,20 @@ function validationProblem(error: FastifyError): AppError {
   });
 }
 
-function asAppError(error: FastifyError | AppError | Error): AppError | null {
+/** Fastify says only "Unsupported Media Type"; the caller needs what was sent and what is read. */
+function unsupportedMediaType(request: FastifyRequest): AppError {
+  const sent = request.headers['content-type'];
+  const wanted = request.routeOptions.config.bodyType ?? 'application/json';
+  const what = sent ? `Content-Type ${JSON.stringify(sent.slice(0, 100))} is not read here` : 'The body has no Content-Type';
+  return new AppError('unsupported_media_type', `${what}: send the body as ${wanted}`, { accepted: [wanted] });
+}
+
+function asAppError(error: FastifyError | AppError | Error, request: FastifyRequest): AppError | null {
   if (error instanceof AppError) return error;
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) return validationProblem(fastifyError);
   const mapped = fastifyError.code ? FASTIFY_CODES[fastifyError.code] : undefined;
+  if (mapped === 'unsupported_media_type') return unsupportedMediaType(request);
   if (mapped) return new AppError(mapped, fastifyError.message);
   if (error instanceof SyntaxError && fastifyError.statusCode === 400) return new AppError('malformed_json', error.message);
   if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
@@ -54,7 +63,7 @@ export function registerProblemHandlers(app: AppInstance): void {
   // content type into a puzzling "body must be object" 400 instead of 415 unsupported_media_type.
   app.removeContentTypeParser('text/plain');
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const known = asAppError(error);
+    const known = asAppError(error, request);
     if (known) {
       if (known.status >= 500) request.log.error({ err: error }, known.message);
       return sendProblem(request, reply, known);

@@ -20,6 +20,8 @@ declare module 'fastify' {
     idempotent?: boolean;
     /** The scan pages carry a smaller set of security headers than the rest (security-headers.ts). */
     securityHeaders?: 'scan_page';
+    /** The one Content-Type the route reads its body as, named by a 415; application/json when unset. */
+    bodyType?: string;
   }
   interface FastifyRequest {
     principal: Principal | null;

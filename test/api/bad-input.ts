@@ -192,7 +192,7 @@ export function describeBadInput(dialect: TestDialect, options: { skip?: string 
       );
     });
 
-    test('given a text/plain body, when it is sent to every JSON route, then 415 unsupported_media_type', async () => {
+    test('given a text/plain body, when it is sent to every route with a body, then 415 unsupported_media_type naming what was sent and what the route reads', async () => {
       const targets = operations.filter((op) => op.bodySchema);
       await expectAll(
         targets.map((op) => ({
@@ -204,6 +204,11 @@ export function describeBadInput(dialect: TestDialect, options: { skip?: string 
           headers: { 'content-type': 'text/plain' },
           status: 415,
           code: 'unsupported_media_type',
+          check: (response) => {
+            const wanted = op.path.endsWith('/invites/import') ? 'text/csv' : 'application/json';
+            assert.equal(response.body.detail, `Content-Type "text/plain" is not read here: send the body as ${wanted}`);
+            assert.deepEqual(response.body.accepted, [wanted]);
+          },
         })),
       );
     });

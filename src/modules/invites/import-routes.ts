@@ -34,7 +34,7 @@ export async function inviteImportRoutes(app: AppInstance, deps: Deps): Promise<
     scope.post(
       '/workspaces/:workspaceId/invites/import',
       {
-        config: { access: 'invites:manage', idempotent: true },
+        config: { access: 'invites:manage', idempotent: true, bodyType: 'text/csv' },
         schema: {
           tags: ['Invite codes'],
           summary: 'Import invite codes from a CSV file, all or nothing',
@@ -45,7 +45,7 @@ export async function inviteImportRoutes(app: AppInstance, deps: Deps): Promise<
         },
       },
       async (request, reply) => {
-        if (!Buffer.isBuffer(request.body)) throw new AppError('unsupported_media_type', 'Send the CSV file itself as the body, with Content-Type text/csv');
+        if (!Buffer.isBuffer(request.body)) throw new AppError('unsupported_media_type', 'Send the CSV file itself as the body, with Content-Type text/csv', { accepted: ['text/csv'] });
         return reply.status(201).send(await importInvites(deps, request.actor, request.params.workspaceId, request.body));
       },
     );
