@@ -64,6 +64,9 @@ for (const dialect of DIALECTS) {
       assert.equal(sent.status, 200, sent.text);
       assert.match(sent.text, /ann@example\.com/);
       const code = await mailedCode('ann@example.com');
+      const outbox = await owner.client.get(`/api/v1/workspaces/${owner.workspaceId}/mail-outbox?limit=200`);
+      const mail = outbox.body.items.find((m: { to: string }) => m.to === 'ann@example.com');
+      assert.equal(mail.text.split('\n')[0], `Your code to join “Spring Camp 1群” is ${code}. It works once, within 10 minutes.`, 'the mail names the group');
       const verified = await browser.post(`/j/${token}/join/verify`, { email: 'ann@example.com', code, form: formToken(sent.text) });
       assert.equal(verified.status, 200, verified.text);
       const cookie = browser.setCookies.find((c) => c.startsWith('jc_member='));

@@ -117,7 +117,7 @@ for (const dialect of DIALECTS) {
       const { workspaceId } = await workspaceWithGroup(h, 10);
       const throttle = createIdentityThrottle(h.deps.limiter);
       const ip = '203.0.113.1';
-      await requestEmailCode(h.deps, throttle, { workspaceId, email: 'Ann@Example.com', ip, locale: 'en' });
+      await requestEmailCode(h.deps, throttle, { workspaceId, email: 'Ann@Example.com', ip, locale: 'en', groupName: 'Camp' });
       const code = await lastCode(h, workspaceId, 'ann@example.com');
       const ok = await verifyEmailCode(h.deps, throttle, { workspaceId, email: 'ann@example.com', code, ip });
       assert.ok(ok.ok);
@@ -128,7 +128,7 @@ for (const dialect of DIALECTS) {
       const stored = await h.deps.db.kysely.selectFrom('email_codes').selectAll().where('email', '=', 'ann@example.com').executeTakeFirstOrThrow();
       assert.ok(!stored.code_hash.includes(code), 'stored hashed');
 
-      await requestEmailCode(h.deps, throttle, { workspaceId, email: 'bob@example.com', ip, locale: 'zh-CN' });
+      await requestEmailCode(h.deps, throttle, { workspaceId, email: 'bob@example.com', ip, locale: 'zh-CN', groupName: 'Camp' });
       const bobCode = await lastCode(h, workspaceId, 'bob@example.com');
       const wrong = bobCode === '000000' ? '111111' : '000000';
       const outcomes = [];
@@ -137,7 +137,7 @@ for (const dialect of DIALECTS) {
       const afterLock = await verifyEmailCode(h.deps, throttle, { workspaceId, email: 'bob@example.com', code: bobCode, ip });
       assert.deepEqual(afterLock.ok ? 'ok' : afterLock.reason, 'locked');
 
-      await requestEmailCode(h.deps, throttle, { workspaceId, email: 'cy@example.com', ip, locale: 'en' });
+      await requestEmailCode(h.deps, throttle, { workspaceId, email: 'cy@example.com', ip, locale: 'en', groupName: 'Camp' });
       const cyCode = await lastCode(h, workspaceId, 'cy@example.com');
       h.clock.advance(EMAIL_CODE_TTL_MS);
       const late = await verifyEmailCode(h.deps, throttle, { workspaceId, email: 'cy@example.com', code: cyCode, ip });
@@ -147,7 +147,7 @@ for (const dialect of DIALECTS) {
     test('given many code requests, then 5 per address and 20 per client address an hour get through', async () => {
       const { workspaceId } = await workspaceWithGroup(h, 10);
       const throttle = createIdentityThrottle(h.deps.limiter);
-      const send = (email: string, ip: string) => requestEmailCode(h.deps, throttle, { workspaceId, email, ip, locale: 'en' }).then(() => 'sent', (e: { code?: string }) => e.code);
+      const send = (email: string, ip: string) => requestEmailCode(h.deps, throttle, { workspaceId, email, ip, locale: 'en', groupName: 'Camp' }).then(() => 'sent', (e: { code?: string }) => e.code);
       const perAddress = [];
       for (let i = 0; i < 6; i += 1) perAddress.push(await send('flood@example.com', `198.51.100.${i}`));
       assert.deepEqual(perAddress, ['sent', 'sent', 'sent', 'sent', 'sent', 'rate_limited']);

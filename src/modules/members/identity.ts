@@ -6,7 +6,7 @@ import type { Deps } from '../../deps.ts';
 import { newId } from '../../ids.ts';
 import { deriveKey } from '../../infra/keys.ts';
 import type { Limiter } from '../../infra/rate-limits.ts';
-import type { Locale } from '../../pages/locale.ts';
+import { fill, type Locale } from '../../pages/locale.ts';
 import { queueMail } from '../mail/outbox.ts';
 import { normalizeEmail } from '../staff/sessions.ts';
 import { newSecret, sha256 } from '../staff/tokens.ts';
@@ -55,14 +55,15 @@ function codeMatches(keys: SecretKey[], rowId: string, code: string, stored: str
   });
 }
 
+/** The mail names the group, so a code the reader did not ask for is recognisable as someone else's try. */
 const MAIL_TEXT: Record<Locale, { subject: string; text: string }> = {
   'zh-CN': {
     subject: '你的验证码：{code}',
-    text: '你的入群验证码是 {code}，10 分钟内有效，只能使用一次。\n如果这不是你本人的操作，请忽略这封邮件。',
+    text: '你正在加入「{group}」，验证码是 {code}，10 分钟内有效，只能使用一次。\n如果这不是你本人的操作，请忽略这封邮件。',
   },
   en: {
     subject: 'Your code: {code}',
-    text: 'Your code to join is {code}. It works once, within 10 minutes.\nIf you did not ask for it, ignore this mail.',
+    text: 'Your code to join “{group}” is {code}. It works once, within 10 minutes.\nIf you did not ask for it, ignore this mail.',
   },
 };
 
@@ -73,7 +74,7 @@ const MAIL_TEXT: Record<Locale, { subject: string; text: string }> = {
 export async function requestEmailCode(
   deps: Deps,
   throttle: IdentityThrottle,
-  input: { workspaceId: string; email: string; ip: string; locale: Locale; groupName?: string },
+  input: { workspaceId: string; email: string; ip: string; locale: Locale; groupName: string },
 ): Promise<{ email: string }> {
   const email = normalizeEmail(input.email);
   await throttle.perIp.consume(input.ip);
@@ -109,8 +110,8 @@ export async function requestEmailCode(
       {
         workspaceId: input.workspaceId,
         to: email,
-        subject: words.subject.replace('{code}', code),
-        text: words.text.replace('{code}', code),
+        subject: fill(words.subject, { code }),
+        text: fill(words.text, { code, group: input.groupName }),
       },
       now,
     );

@@ -334,7 +334,7 @@ export async function memberPageRoutes(app: AppInstance, deps: Deps): Promise<vo
       if (!formTokenMatches(keys, readCookies(request)[FORM_COOKIE] && `f:${readCookies(request)[FORM_COOKIE]}`, body.form)) return message(ctx, 403, ctx.t.formTitle, ctx.t.formText, { href: admission.again, label: ctx.t.startOver });
       const email = typeof body.email === 'string' ? body.email.trim() : '';
       if (email.length > 254 || !EMAIL.test(email)) return emailForm(ctx, token, admission, ctx.t.badEmail);
-      const sent = await requestEmailCode(deps, throttle, { workspaceId: admission.code.workspaceId, email, ip: request.ip, locale: ctx.locale });
+      const sent = await requestEmailCode(deps, throttle, { workspaceId: admission.code.workspaceId, email, ip: request.ip, locale: ctx.locale, groupName: admission.group.name });
       return codeForm(ctx, token, admission, sent.email);
     });
 
