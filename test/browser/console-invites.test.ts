@@ -153,6 +153,12 @@ test('given a signed-in owner, when they create invite codes, filter by an "=" o
   for (const cell of [sheet.getCell('F2'), sheet.getCell('G2'), sheet.getCell('F3')]) assert.equal(cell.type, ExcelJS.ValueType.String, 'never a formula cell');
   await screenshot(page, 'console-invites');
 
+  // On a 1024 px laptop the table scrolls sideways, and a row's buttons stay pinned in view.
+  await page.setViewportSize({ width: 1024, height: 768 });
+  const revokeButton = await page.getByTestId(`invite-revoke-${referral.id}`).boundingBox();
+  assert.ok(revokeButton && revokeButton.x + revokeButton.width <= 1024, `a row's Revoke button is in view: ${JSON.stringify(revokeButton)}`);
+  await page.setViewportSize({ width: 1440, height: 900 });
+
   // Bulk revoke through the row selection: alice's code, in one request to the bulk endpoint.
   await page.getByTestId('invite-filter-owner').fill('alice');
   await page.getByTestId('invite-filter-apply').click();

@@ -1,6 +1,7 @@
 import { Button, Table, type TableColumnsType, type TableProps } from 'antd';
 import type { ReactNode } from 'react';
 import type { CursorList } from '../hooks/useCursorList.ts';
+import { useNarrow } from '../hooks/useNarrow.ts';
 import { useI18n } from '../I18nProvider.tsx';
 import { ErrorResult } from './ErrorResult.tsx';
 
@@ -12,14 +13,15 @@ interface Props<T> extends Omit<TableProps<T>, 'dataSource' | 'loading' | 'pagin
 
 /**
  * A table over a cursor-paginated list: rows keyed by `id` unless told otherwise, horizontal
- * scrolling on narrow screens, "load more" under it while there is a next page, and the error
- * (a 403 reads as "not for your role") in its place when loading failed.
+ * scrolling when the columns are wider than the screen, "load more" under it while there is a
+ * next page, and the error (a 403 reads as "not for your role") in its place when loading failed.
  */
 export function CursorTable<T extends object>({ list, actions, columns = [], ...table }: Props<T>) {
   const { t } = useI18n();
+  const actionsFixed = useActionsFixed();
   if (list.error) return <ErrorResult error={list.error} onRetry={list.reload} />;
   const allColumns: TableColumnsType<T> = actions
-    ? [...columns, { title: t('common.actions'), key: 'actions', render: (_, row) => actions(row) }]
+    ? [...columns, { title: t('common.actions'), key: 'actions', fixed: actionsFixed, render: (_, row) => actions(row) }]
     : columns;
   return (
     <>
@@ -33,4 +35,13 @@ export function CursorTable<T extends object>({ list, actions, columns = [], ...
       )}
     </>
   );
+}
+
+/**
+ * A wide table scrolls sideways, which hid a row's buttons off the right edge even at 1280 px: the
+ * actions column stays pinned there instead. Not on phones, where a pinned column would cover
+ * most of the row.
+ */
+export function useActionsFixed(): 'right' | undefined {
+  return useNarrow() ? undefined : 'right';
 }

@@ -5,6 +5,7 @@ import { api, workspacePath } from '../../api/client.ts';
 import { USER_AGENT_APPS, type Group, type LiveCode, type LiveCodeEntry, type UserAgentApp } from '../../api/types.ts';
 import { ConfirmButton } from '../../components/ConfirmButton.tsx';
 import { useFeedback } from '../../feedback.ts';
+import { useActionsFixed } from '../../components/CursorTable.tsx';
 import { useNarrow } from '../../hooks/useNarrow.ts';
 import { useI18n } from '../../I18nProvider.tsx';
 import { useWorkspace } from '../../workspace.ts';
@@ -68,6 +69,7 @@ export function PoolCard({ liveCode, groups, editable, onChanged }: Props) {
   const { t } = useI18n();
   const workspace = useWorkspace();
   const feedback = useFeedback();
+  const actionsFixed = useActionsFixed();
   const [dialog, setDialog] = useState<Dialog>(null);
   const [moving, setMoving] = useState(false);
   const path = workspacePath(workspace.id, 'live-codes', liveCode.id);
@@ -155,6 +157,7 @@ export function PoolCard({ liveCode, groups, editable, onChanged }: Props) {
     columns.push({
       title: t('common.actions'),
       key: 'actions',
+      fixed: actionsFixed,
       render: (_, entry) => (
         <Space wrap>
           <Button size="small" onClick={() => setDialog({ entry })} data-testid={`entry-edit-${entry.id}`}>
