@@ -177,13 +177,15 @@ export function parseKeyRing(raw: string, variable: ConfigVariable = 'SECRET_KEY
   return keys;
 }
 
+const SECRET_KEYS_FILE = 'secret.keys';
+
 function loadSecretKeys(env: Env, database: DatabaseConfig, dataDir: string): { keys: SecretKey[]; generated: boolean } {
   const raw = value(env, 'SECRET_KEYS');
   if (raw !== undefined) return { keys: parseKeyRing(raw), generated: false };
   if (database.dialect === 'postgres') {
     throw new ConfigError('SECRET_KEYS', 'is required with PostgreSQL (every instance must share the same keys)');
   }
-  const file = path.join(dataDir, 'secret.keys');
+  const file = path.join(dataDir, SECRET_KEYS_FILE);
   if (existsSync(file)) return { keys: parseKeyRing(readFileSync(file, 'utf8').trim()), generated: false };
   mkdirSync(dataDir, { recursive: true });
   const ring = `k1:${randomBytes(32).toString('base64')}`;
@@ -191,10 +193,18 @@ function loadSecretKeys(env: Env, database: DatabaseConfig, dataDir: string): { 
   return { keys: parseKeyRing(ring), generated: true };
 }
 
+/**
+ * Where the data lives, read without touching anything: no generated key, no directory made.
+ * `keyFile` is the generated key ring's file when SECRET_KEYS is not set, else null.
+ */
+export function loadStorageConfig(env: Env = process.env): { dataDir: string; database: DatabaseConfig; keyFile: string | null } {
+  const dataDir = path.resolve(value(env, 'DATA_DIR') ?? 'data');
+  return { dataDir, database: parseDatabase(env, dataDir), keyFile: value(env, 'SECRET_KEYS') === undefined ? path.join(dataDir, SECRET_KEYS_FILE) : null };
+}
+
 /** Reads and validates the configuration; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Config {
-  const dataDir = path.resolve(value(env, 'DATA_DIR') ?? 'data');
-  const database = parseDatabase(env, dataDir);
+  const { dataDir, database } = loadStorageConfig(env);
   const redis = parseUrl(env, 'REDIS_URL', ['redis:', 'rediss:']);
   const host = value(env, 'HOST') ?? '127.0.0.1';
   const port = parsePort(env);

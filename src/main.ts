@@ -1,8 +1,10 @@
 import { realpathSync } from 'node:fs';
+import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import { ask, readStdin } from './cli/prompt.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, loadConfig, loadStorageConfig } from './config.ts';
+import { BACKUP_DATABASE, BACKUP_KEYS, BackupError, backupSqlite } from './db/backup.ts';
 import { migrateToLatest, openDatabase } from './db/index.ts';
 import { AppError, ERRORS } from './errors.ts';
 import { checkOperatorInput, createOperator } from './modules/staff/accounts.ts';
@@ -41,6 +43,15 @@ async function migrate(): Promise<void> {
   } finally {
     await db.close();
   }
+}
+
+function backup(target: string): void {
+  const result = backupSqlite(loadStorageConfig(), target);
+  const megabytes = (result.databaseBytes / 1024 / 1024).toFixed(1);
+  console.log(`Backed up the database (${megabytes} MiB, integrity checked) to ${path.join(result.directory, BACKUP_DATABASE)}.`);
+  if (result.keys === 'copied') console.log(`The key ring is in ${path.join(result.directory, BACKUP_KEYS)}: keep it as secret as the database.`);
+  else console.log('SECRET_KEYS comes from the environment and is not in the backup: keep it with the backup, or printed QR codes and issued tokens stop working after a restore.');
+  console.log(`To restore: stop joincode; put ${BACKUP_DATABASE} where DATABASE_URL points (by default DATA_DIR/${BACKUP_DATABASE}) and delete that file's -wal and -shm; put ${BACKUP_KEYS} in DATA_DIR; start joincode.`);
 }
 
 interface OperatorOptions {
@@ -87,6 +98,11 @@ export function buildCli(): Command {
   program.command('start').description('Run the service (migrates the database first)').action(start);
   program.command('migrate').description('Apply pending database migrations and exit').action(migrate);
   program
+    .command('backup')
+    .description('Copy the embedded SQLite database and its key ring into a new directory, consistently, even while the service runs')
+    .argument('<directory>', 'a directory that does not exist yet, or is empty')
+    .action(backup);
+  program
     .command('create-operator')
     .description('Create a staff account that owns a new workspace; prompts for what is not given')
     .option('--email <email>', 'sign-in email')
@@ -104,7 +120,7 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await buildCli().parseAsync(argv);
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof InvalidArgumentError) {
+    if (error instanceof ConfigError || error instanceof InvalidArgumentError || error instanceof BackupError) {
       console.error(`joincode: ${error.message}`);
       process.exit(1);
     }

@@ -14,20 +14,22 @@ after(() => scratch.remove());
 describe('the joincode command line', () => {
   test('given --help for the program and each command, when run, then each exits 0 with its usage (an unknown command does not)', async () => {
     const env = scratch.dataDir();
-    const [program, start, migrate, createOperator, unknown] = await Promise.all([
+    const [program, start, migrate, createOperator, backup, unknown] = await Promise.all([
       cli(['--help'], env),
       cli(['start', '--help'], env),
       cli(['migrate', '--help'], env),
       cli(['create-operator', '--help'], env),
+      cli(['backup', '--help'], env),
       cli(['frobnicate'], env),
     ]);
-    for (const run of [program, start, migrate, createOperator]) {
+    for (const run of [program, start, migrate, createOperator, backup]) {
       assert.equal(run.code, 0, run.stderr);
       assert.match(run.stdout, /^Usage: joincode/m);
     }
-    for (const command of ['start', 'migrate', 'create-operator']) assert.match(program.stdout, new RegExp(`\\b${command}\\b`));
+    for (const command of ['start', 'migrate', 'create-operator', 'backup']) assert.match(program.stdout, new RegExp(`\\b${command}\\b`));
     assert.match(start.stdout, /Usage: joincode start/);
     assert.match(migrate.stdout, /Usage: joincode migrate/);
+    assert.match(backup.stdout, /Usage: joincode backup \[options\] <directory>/);
     for (const flag of ['--email', '--name', '--workspace', '--plan', '--password', '--password-stdin']) {
       assert.match(createOperator.stdout, new RegExp(`${flag}\\b`));
     }
