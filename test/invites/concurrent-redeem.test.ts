@@ -58,8 +58,8 @@ for (const dialect of DIALECTS) {
       rmSync(scratch, { recursive: true, force: true });
     });
 
-    async function newCode(maxUses: number): Promise<{ id: string; code: string }> {
-      const created = await clients[0]!.post(`${base}/invites`, { owner: { userId: 'host' }, purpose: 'referral', maxUses, validity: '180d' });
+    async function newCode(maxUses: number, owner = 'host'): Promise<{ id: string; code: string }> {
+      const created = await clients[0]!.post(`${base}/invites`, { owner: { userId: owner }, purpose: 'referral', maxUses, validity: '180d' });
       assert.equal(created.status, 201, created.text);
       return created.body;
     }
@@ -121,6 +121,29 @@ for (const dialect of DIALECTS) {
       assert.equal(row.uses, 1);
       const redemptions = await db.kysely.selectFrom('invite_redemptions').select('id').where('invite_id', '=', invite.id).execute();
       assert.equal(redemptions.length, 1);
+    });
+
+    test('given rings of users redeeming each other\'s codes at once (pairs and triangles), then exactly one redemption per ring is refused as a cycle and the referral graph stays a forest', async () => {
+      const RINGS = [...Array.from({ length: 15 }, () => 2), ...Array.from({ length: 10 }, () => 3)];
+      const rings = RINGS.map((size, r) => Array.from({ length: size }, (_, i) => `ring-${r}-${i}`));
+      const codes = new Map<string, string>();
+      for (const ring of rings) for (const user of ring) codes.set(user, (await newCode(1, user)).code);
+      // Each user redeems the next one's code: A → B → C → A closes a ring unless one is refused.
+      const attempts = rings.flatMap((ring) => ring.map((user, i) => ({ ring, redeemer: user, code: codes.get(ring[(i + 1) % ring.length]!)! })));
+      const responses = await Promise.all(attempts.map((a, i) => clients[i % clients.length]!.post(`${base}/invites/redeem`, { code: a.code, redeemer: { userId: a.redeemer } })));
+      for (const ring of rings) {
+        const outcomes = responses.filter((_, i) => attempts[i]!.ring === ring).map((r) => (r.status === 200 ? '200' : `${r.status} ${r.body?.code}`));
+        assert.deepEqual(outcomes.filter((o) => o !== '200'), ['422 invite_referral_cycle'], `${ring.join(' → ')}: ${outcomes.join(', ')}`);
+      }
+      const edges = await db.kysely.selectFrom('referral_edges').select(['inviter_key', 'invitee_key']).where('invitee_key', 'like', 'u:ring-%').execute();
+      const inviterOf = new Map(edges.map((e) => [e.invitee_key, e.inviter_key]));
+      for (const start of inviterOf.keys()) {
+        const seen = new Set<string>();
+        for (let at: string | undefined = start; at !== undefined; at = inviterOf.get(at)) {
+          assert.ok(!seen.has(at), `a cycle through ${at}`);
+          seen.add(at);
+        }
+      }
     });
   });
 }
