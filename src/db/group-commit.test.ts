@@ -170,4 +170,26 @@ describe('group commit on PostgreSQL', { skip: !HAS_POSTGRES }, () => {
     assert.deepEqual(rows.rows, [{ id: 'a1' }]);
     await commits.synced();
   });
+
+  it('given two units that take two locks in opposite orders, then PostgreSQL breaks the deadlock and the unit it picked runs again: both succeed, once each', async () => {
+    const runs = { ab: 0, ba: 0 };
+    let arrived = 0;
+    let bothHoldTheirFirst: () => void = () => undefined;
+    const meet = new Promise<void>((resolve) => (bothHoldTheirFirst = resolve));
+    const lockInOrder = (name: 'ab' | 'ba', first: number, second: number) => async (tx: Executor) => {
+      runs[name] += 1;
+      await sql`select pg_advisory_xact_lock(7, ${first})`.execute(tx);
+      // The first run of each waits until both hold their first lock, so they surely deadlock once.
+      if (runs[name] === 1 && ++arrived === 2) bothHoldTheirFirst();
+      if (runs[name] === 1) await meet;
+      await sql`select pg_advisory_xact_lock(7, ${second})`.execute(tx);
+      await insertItem(tx, `lock-${name}`);
+      return name;
+    };
+    const settled = await outcomes([commits.run(lockInOrder('ab', 1, 2)), commits.run(lockInOrder('ba', 2, 1))]);
+    assert.deepEqual(settled, ['ok ab', 'ok ba']);
+    assert.equal(runs.ab + runs.ba, 3, 'one of them ran a second time');
+    const rows = await sql<{ id: string }>`select id from gc_items where id like 'lock-%' order by id`.execute(db.kysely);
+    assert.deepEqual(rows.rows, [{ id: 'lock-ab' }, { id: 'lock-ba' }]);
+  });
 });

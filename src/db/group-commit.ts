@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { createBatchQueue, type BatchQueueOptions } from './batch-queue.ts';
 import { openDurableBatches } from './durable-batches.ts';
-import type { Db, Executor } from './index.ts';
+import { isDeadlock, type Db, type Executor } from './index.ts';
 
 /** One unit of work: the statements of one request, run inside a transaction it does not open or end itself. */
 export type Unit<T> = (tx: Executor) => Promise<T>;
@@ -43,7 +43,8 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
  * On PostgreSQL each unit is simply its own transaction: the server syncs at commit on its side of
  * the socket, off this event loop, and the service runs as several processes that lock rows — a
  * batch would hold every unit's locks until its commit, against another process's batch taking
- * them in another order.
+ * them in another order. A unit PostgreSQL picks as a deadlock's victim is run again in a fresh
+ * transaction (units only touch the database, so running one again is safe).
  */
 export function createGroupCommit(db: Db, logger: Logger, options: BatchQueueOptions = {}): GroupCommit {
   if (db.dialect === 'postgres') return transactionPerUnit(db);
@@ -106,9 +107,20 @@ export function createGroupCommit(db: Db, logger: Logger, options: BatchQueueOpt
   };
 }
 
+/** Runs of a unit that keeps losing deadlocks before its error is let through. */
+const DEADLOCK_ATTEMPTS = 3;
+
 function transactionPerUnit(db: Db): GroupCommit {
   return {
-    run: (unit) => db.kysely.transaction().execute(unit),
+    run: async (unit) => {
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          return await db.kysely.transaction().execute(unit);
+        } catch (error) {
+          if (!isDeadlock(error) || attempt >= DEADLOCK_ATTEMPTS) throw error;
+        }
+      }
+    },
     synced: async () => undefined,
     flush: async () => undefined,
     close: async () => undefined,
