@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CONFIG_VARIABLES } from '../../src/config.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -19,7 +20,7 @@ export type ChildEnv = Record<string, string>;
 export interface ServerProcess {
   url: string;
   pid: number;
-  /** The env given to the child on top of the inherited process.env, PORT and HOST included. */
+  /** The env given to the child on top of what it inherits (childEnv), PORT and HOST included. */
   env: ChildEnv;
   /** Highest VmRSS sampled so far, in MB. */
   peakRssMb(): number;
@@ -82,7 +83,7 @@ export async function spawnServer(options: { args: string[]; env?: ChildEnv; rea
   const env = { ...options.env, PORT: String(port), HOST };
   const child = spawn(process.execPath, ['--import', 'tsx', ...options.args], {
     cwd: REPO_ROOT,
-    env: { ...process.env, ...env },
+    env: childEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   live.set(child, options.tempDir);
@@ -161,6 +162,17 @@ function serviceEnv(dataDir: string, env: ChildEnv = {}): ChildEnv {
   return { DATABASE_URL: path.join(dataDir, 'db.sqlite'), DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env };
 }
 
+/**
+ * What a child process runs with: this process's environment without any joincode setting, then
+ * the test's. A developer's exported REDIS_URL (the README names it for the suite) would otherwise
+ * reach every spawned service, which then counted its rate limits in that shared Redis across
+ * tests and runs, and refused with 429s.
+ */
+function childEnv(env: ChildEnv): NodeJS.ProcessEnv {
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !Object.hasOwn(CONFIG_VARIABLES, name)));
+  return { ...inherited, ...env };
+}
+
 /** Start the real service (`src/main.ts start`) on a free port with a fresh temp data dir. */
 export async function startService(env: ChildEnv = {}): Promise<Service> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'joincode-svc-'));
@@ -193,7 +205,7 @@ export function runCli(args: string[], env: ChildEnv = {}): Promise<CliResult> {
     execFile(
       process.execPath,
       ['--import', 'tsx', 'src/main.ts', ...args],
-      { cwd: REPO_ROOT, env: { ...process.env, ...env }, timeout: CLI_TIMEOUT_MS },
+      { cwd: REPO_ROOT, env: childEnv(env), timeout: CLI_TIMEOUT_MS },
       (error, stdout, stderr) => {
         if (error) reject(new Error(`joincode ${args.join(' ')} failed (${error.killed ? 'timed out' : `exit ${error.code ?? error.signal}`}):\n${stdout}${stderr}`));
         else resolve({ stdout, stderr });
