@@ -166,7 +166,6 @@ async function takeRedemption(deps: Deps, tx: Executor, invite: InviteRow, input
     created_at: now,
   };
   await insertRedemption.execute(tx, redemption);
-  await noteRedemption(tx, input.watch, updated, redemption);
   if (invite.purpose === 'referral') {
     await addReferralEdge(tx, { workspaceId, inviterKey: invite.owner_key, inviteeKey: redeemerKey, inviteId: invite.id, redemptionId: redemption.id }, now);
   }
@@ -177,6 +176,10 @@ async function takeRedemption(deps: Deps, tx: Executor, invite: InviteRow, input
     { workspaceId, type: 'invite.redeemed', payload: { redemption: payload, uses: updated.uses, maxUses: updated.max_uses, exhausted: updated.status === 'exhausted' } },
     now,
   );
+  // Last: the abuse counters are rows every redemption from one network (an integrator's backend,
+  // say) updates, and PostgreSQL holds a row's lock until commit; taken any earlier, they made
+  // all those redemptions wait through each other's whole transactions.
+  await noteRedemption(tx, input.watch, updated, redemption);
   return view;
 }
 
