@@ -3,6 +3,8 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileS
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import SQLite from 'better-sqlite3';
+import { loadStorageConfig } from '../src/config.ts';
+import { backupSqlite } from '../src/db/backup.ts';
 import { assertNoStackTrace, cli, createScratch } from './harness/cli.ts';
 import { Client } from './harness/client.ts';
 import { PASSWORD } from './harness/factories.ts';
@@ -52,29 +54,30 @@ describe('joincode backup', () => {
     assert.equal((await new Client(again.url).signIn('ops@example.com', PASSWORD)).status, 200);
   });
 
-  test('given a target that is not empty, PostgreSQL, or no database yet, when backup runs, then it exits 1 with one clear line and writes nothing', async () => {
+  test('given a target that is not empty, PostgreSQL, or no database yet, when backup runs, then it is refused with a clear reason and writes nothing', () => {
     const env = scratch.dataDir();
     mkdirSync(env.DATA_DIR, { recursive: true });
     new SQLite(env.DATABASE_URL).close();
     const occupied = path.join(env.DATA_DIR, 'occupied');
     mkdirSync(occupied);
     writeFileSync(path.join(occupied, 'joincode.sqlite'), 'an earlier backup');
-    const fresh = scratch.dataDir();
-    const [notEmpty, postgres, missing] = await Promise.all([
-      cli(['backup', occupied], env),
-      cli(['backup', path.join(env.DATA_DIR, 'pg')], { ...env, DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test', SECRET_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}` }),
-      cli(['backup', path.join(fresh.DATA_DIR, 'copy')], fresh),
-    ]);
-    for (const run of [notEmpty, postgres, missing]) {
-      assert.equal(run.code, 1, run.stderr);
-      assertNoStackTrace(run);
-      assert.equal(run.stderr.trim().split('\n').length, 1, run.stderr);
-    }
-    assert.match(notEmpty.stderr, /already exists and is not an empty directory/);
+    assert.throws(() => backupSqlite(loadStorageConfig(env), occupied), { name: 'Error', message: /already exists and is not an empty directory/ });
     assert.equal(readFileSync(path.join(occupied, 'joincode.sqlite'), 'utf8'), 'an earlier backup', 'an earlier backup is never overwritten');
-    assert.match(postgres.stderr, /PostgreSQL: back it up with pg_dump/);
+
+    const postgres = { ...env, DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test', SECRET_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}` };
+    assert.throws(() => backupSqlite(loadStorageConfig(postgres), path.join(env.DATA_DIR, 'pg')), /PostgreSQL: back it up with pg_dump/);
     assert.ok(!existsSync(path.join(env.DATA_DIR, 'pg')));
-    assert.match(missing.stderr, /No database at .*nothing to back up/);
+
+    const fresh = scratch.dataDir();
+    assert.throws(() => backupSqlite(loadStorageConfig(fresh), path.join(fresh.DATA_DIR, 'copy')), /No database at .*nothing to back up/);
     assert.ok(!existsSync(fresh.DATA_DIR), 'no data directory or key ring is made by a backup');
+  });
+
+  test('given a refused backup on the command line, then it exits 1 with one line and no stack trace', async () => {
+    const fresh = scratch.dataDir();
+    const run = await cli(['backup', path.join(fresh.DATA_DIR, 'copy')], fresh);
+    assert.equal(run.code, 1, run.stderr);
+    assertNoStackTrace(run);
+    assert.match(run.stderr, /^joincode: No database at .*nothing to back up.*\n$/);
   });
 });
