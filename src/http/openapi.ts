@@ -32,6 +32,11 @@ function operationId(method: string, url: string): string {
 }
 
 /** OpenAPI 3.1 generated from the same schemas that validate requests, at /openapi.json and /docs. */
+/** The console's icon (console/public/favicon.svg), and beside it the name, for the API reference's top bar. */
+const ICON =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#1677ff"/><path fill="#fff" d="M7 7h8v8H7zm2 2v4h4V9zm8-2h8v8h-8zm2 2v4h4V9zM7 17h8v8H7zm2 2v4h4v-4zm8-2h3v3h-3zm5 0h3v3h-3zm-5 5h3v3h-3zm5 0h3v3h-3z"/></svg>';
+const DOCS_LOGO = `<svg xmlns="http://www.w3.org/2000/svg" width="190" height="32" viewBox="0 0 190 32">${ICON.replace('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">', '<svg width="32" height="32" viewBox="0 0 32 32">')}<text x="42" y="23" fill="#fff" font-family="system-ui, sans-serif" font-size="20" font-weight="600">joincode API</text></svg>`;
+
 export async function registerOpenApi(app: AppInstance, publicUrl: string): Promise<void> {
   app.addSchema(Problem);
   await app.register(swagger, {
@@ -67,6 +72,15 @@ export async function registerOpenApi(app: AppInstance, publicUrl: string): Prom
       return { schema: transformed as FastifySchema, url };
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, uiConfig: { deepLinking: true } });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    // The app's own security headers cover the reference too. Swagger UI's static CSP would replace
+    // them with one that upgrades every asset to https, which left the page blank over plain HTTP
+    // (a LAN install) and blocked its own inline style; no validator badge is fetched from outside.
+    staticCSP: false,
+    uiConfig: { deepLinking: true, validatorUrl: null },
+    logo: { type: 'image/svg+xml', content: Buffer.from(DOCS_LOGO), href: '/docs', target: '_self' },
+    theme: { title: 'joincode API', favicon: [{ filename: 'favicon.svg', rel: 'icon', sizes: 'any', type: 'image/svg+xml', content: Buffer.from(ICON) }] },
+  });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 }

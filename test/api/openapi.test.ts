@@ -97,7 +97,7 @@ describe('the OpenAPI document and the docs page', () => {
     assert.deepEqual(wrong, []);
   });
 
-  test('given GET /docs, then it serves the Swagger UI as HTML under a CSP that allows no inline script', async () => {
+  test('given GET /docs over plain HTTP, then it serves the Swagger UI as HTML under the app\'s CSP: no inline script, no upgrade to https', async () => {
     const response = await fetch(`${server.url}/docs`);
     assert.equal(response.status, 200);
     assert.match(response.headers.get('content-type') ?? '', /^text\/html/);
@@ -106,6 +106,8 @@ describe('the OpenAPI document and the docs page', () => {
     const csp = response.headers.get('content-security-policy') ?? '';
     assert.match(csp, /script-src 'self'/);
     assert.doesNotMatch(csp, /script-src[^;]*'unsafe-inline'/);
+    assert.doesNotMatch(csp, /upgrade-insecure-requests/, 'over plain HTTP, upgrading would send every asset to https and leave the page blank');
+    assert.doesNotMatch(csp, /validator\.swagger\.io/, 'nothing is fetched from outside');
     // With script-src 'self', an inline <script> would be blocked and the page would stay blank.
     const scripts = [...html.matchAll(/<script\b([^>]*)>/gi)].map((m) => m[1]!);
     assert.ok(scripts.length > 0);
