@@ -13,7 +13,7 @@ export const CONFIG_VARIABLES = {
   DATA_DIR: 'Directory for the SQLite file and generated secrets. Default: ./data',
   HOST: 'Interface to listen on. Default: 127.0.0.1',
   PORT: 'TCP port. Default: 3000',
-  PUBLIC_URL: 'Base URL that QR codes and links point to. Default: http://HOST:PORT',
+  PUBLIC_URL: "Base URL that QR codes and links point to; set it to the address phones reach before printing codes (while it names this machine only, joincode warns at start and on every code's page). Default: http://HOST:PORT",
   SECRET_KEYS:
     'Comma-separated key ring "id:base64-32-bytes", newest first. Generated into DATA_DIR/secret.keys on the first embedded start; required with PostgreSQL',
   LOG_LEVEL: 'fatal, error, warn, info, debug, trace or silent. Default: info',

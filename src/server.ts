@@ -16,6 +16,7 @@ import { registerMemberJobs } from './modules/members/jobs.ts';
 import { registerStaffJobs } from './modules/staff/jobs.ts';
 import { createDeliveryWorker } from './modules/webhooks/delivery.ts';
 import { registerWebhookJobs } from './modules/webhooks/jobs.ts';
+import { isLocalOnlyUrl } from './public-url.ts';
 import { closeRuntime, openRuntime } from './runtime.ts';
 
 export interface RunningServer {
@@ -62,6 +63,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   deps.logger.info({ url, publicUrl: config.publicUrl, database: config.database.dialect, redis: Boolean(config.redisUrl) }, 'joincode is listening');
+  if (isLocalOnlyUrl(config.publicUrl)) {
+    deps.logger.warn({ publicUrl: config.publicUrl }, 'QR codes and links point to this machine only, which phones cannot open: set PUBLIC_URL to the address they reach before printing codes');
+  }
   if (config.secretKeysGenerated) deps.logger.warn({ file: `${config.dataDir}/secret.keys` }, 'generated a new secret key ring; back it up with the database');
   if (!(await hasStaff(deps))) {
     process.stdout.write(
