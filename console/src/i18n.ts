@@ -214,11 +214,6 @@ export const messages = {
   'codes.downloadPosterPdf': ['Poster (A4 PDF, to print)', '海报 A4 PDF（打印用）'],
   'codes.downloads': ['QR code and poster', '二维码与海报'],
   'codes.qrOf': ['QR code of {name}', '{name} 的二维码'],
-  'codes.localUrlTitle': ['Phones cannot open this QR code yet', '手机还打不开这个二维码'],
-  'codes.localUrlText': [
-    'It points to {host}, which is this computer itself. Before printing, set PUBLIC_URL to the address phones reach (for example https://join.example.com) and restart joincode: every code keeps its token and takes the new address.',
-    '它指向 {host}，也就是这台电脑本身。打印之前，请把 PUBLIC_URL 设为手机能访问的地址（例如 https://join.example.com）并重启 joincode：所有二维码的令牌不变，会自动换成新地址。',
-  ],
   'codes.previewHint': ['Scan it with your phone to try the landing page.', '用手机扫一扫，试试落地页。'],
   'codes.stats': ['Scans and joins', '扫码与入群'],
   'codes.statsDays': ['Last {days} {days|day|days}', '近 {days} 天'],
@@ -491,6 +486,11 @@ export const messages = {
   'mail.to': ['To', '收件人'],
   'mail.subject': ['Subject', '主题'],
   'mail.sentAt': ['Sent', '发送时间'],
+  'publicUrl.localTitle': ['Phones cannot open this address yet', '手机还打不开这个地址'],
+  'publicUrl.localText': [
+    'It points to {host}, which is this computer itself. Before printing or sharing, set PUBLIC_URL to the address phones reach (for example https://join.example.com) and restart joincode: every code and link keeps working and takes the new address.',
+    '它指向 {host}，也就是这台电脑本身。打印或分享之前，请把 PUBLIC_URL 设为手机能访问的地址（例如 https://join.example.com）并重启 joincode：所有二维码和链接照常有效，会自动换成新地址。',
+  ],
   'mail.status.development': ['Not sent (development)', '未发送（开发模式）'],
   'mail.status.queued': ['Queued', '排队中'],
   'mail.status.sent': ['Sent', '已发送'],

@@ -104,8 +104,8 @@ test('given a signed-in owner, when they create a hosted group and a code for it
   assert.deepEqual([...readFileSync(saved).subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], 'a real PNG was downloaded');
 
   // This service has no PUBLIC_URL, so its codes point at 127.0.0.1: the page says phones cannot open them.
-  const localOnly = page.getByTestId('code-local-url');
-  assert.match(await localOnly.innerText(), /Phones cannot open this QR code yet[\s\S]*It points to 127\.0\.0\.1:\d+[\s\S]*PUBLIC_URL/);
+  const localOnly = page.getByTestId('local-url-warning');
+  assert.match(await localOnly.innerText(), /Phones cannot open this address yet[\s\S]*It points to 127\.0\.0\.1:\d+[\s\S]*PUBLIC_URL/);
 
   // The QR on screen is the code's own, read by zbarimg off a screenshot; a reset shows the new one.
   const preview = page.getByTestId('code-qr-preview');

@@ -126,6 +126,7 @@ test('given a signed-in owner, when they create invite codes, filter by an "=" o
   await page.getByTestId(`invite-link-${referral.id}`).click();
   const shortLink = (await page.getByTestId('short-link-url').innerText()).trim();
   assert.equal(shortLink, `${base}/i/${referral.code}`);
+  await page.getByRole('dialog').getByTestId('local-url-warning').filter({ hasText: 'Phones cannot open this address yet' }).waitFor();
   await page.keyboard.press('Escape');
 
   // Export XLSX of the filtered list from the console; open the downloaded file with exceljs.

@@ -1,8 +1,8 @@
 import { DownloadOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Flex, Space, Typography } from 'antd';
+import { Button, Card, Flex, Space, Typography } from 'antd';
 import { useEffect, useState } from 'react';
-import { isLocalOnlyUrl } from '../../../../src/public-url.ts';
 import { workspacePath } from '../../api/client.ts';
+import { LocalUrlWarning } from '../../components/LocalUrlWarning.tsx';
 import { useI18n } from '../../I18nProvider.tsx';
 
 /** Same-origin links: the session cookie authenticates the download, no script needed. */
@@ -51,16 +51,7 @@ export function CodeDownloads({ workspaceId, codeId, url, name }: { workspaceId:
   const preview = useQrPreview(`/api/v1${workspacePath(workspaceId, 'codes', codeId)}/qr?format=svg`, url);
   return (
     <Card title={t('codes.downloads')}>
-      {isLocalOnlyUrl(url) && (
-        <Alert
-          type="warning"
-          showIcon
-          style={{ marginBottom: 16 }}
-          message={t('codes.localUrlTitle')}
-          description={t('codes.localUrlText', { host: new URL(url).host })}
-          data-testid="code-local-url"
-        />
-      )}
+      <LocalUrlWarning url={url} />
       <Flex vertical align="center" gap={4} style={{ marginBottom: 16 }}>
         <div style={{ width: 200, height: 200 }}>{preview && <img src={preview} alt={t('codes.qrOf', { name })} width={200} height={200} data-testid="code-qr-preview" />}</div>
         <Typography.Text type="secondary">{t('codes.previewHint')}</Typography.Text>

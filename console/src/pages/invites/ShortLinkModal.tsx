@@ -2,6 +2,7 @@ import { Alert, Button, Descriptions, Form, Input, Modal, Space, Typography } fr
 import { useState } from 'react';
 import { api, workspacePath } from '../../api/client.ts';
 import type { Invite, ShortLink } from '../../api/types.ts';
+import { LocalUrlWarning } from '../../components/LocalUrlWarning.tsx';
 import { RefusalAlert } from '../../components/RefusalAlert.tsx';
 import { describeError, useFeedback } from '../../feedback.ts';
 import { useResource } from '../../hooks/useResource.ts';
@@ -46,6 +47,7 @@ export function ShortLinkModal({ invite, editable, onClose }: { invite: Invite; 
         <Typography.Text type="secondary">…</Typography.Text>
       ) : (
         <>
+          <LocalUrlWarning url={l.url} />
           <Descriptions column={1} size="small" bordered>
             <Descriptions.Item label={t('shortLinks.link')}>
               <Typography.Text copyable data-testid="short-link-url">
