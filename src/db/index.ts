@@ -121,12 +121,12 @@ export async function pingDatabase(db: Kysely<Database>): Promise<void> {
   await sql`select 1`.execute(db);
 }
 
-/** True when the error is a unique-constraint violation, on either dialect. */
 /** PostgreSQL chose this transaction as the victim of a deadlock; run again, it usually succeeds. */
 export function isDeadlock(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '40P01';
 }
 
+/** True when the error is a unique-constraint violation, on either dialect. */
 export function isUniqueViolation(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const code = (error as { code?: unknown }).code;

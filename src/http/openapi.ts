@@ -31,12 +31,13 @@ function operationId(method: string, url: string): string {
   return `${method.toLowerCase()}-${words}`.replace(/[^A-Za-z0-9]+(.)/g, (_, c: string) => c.toUpperCase());
 }
 
-/** OpenAPI 3.1 generated from the same schemas that validate requests, at /openapi.json and /docs. */
-/** The console's icon (console/public/favicon.svg), and beside it the name, for the API reference's top bar. */
-const ICON =
-  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#1677ff"/><path fill="#fff" d="M7 7h8v8H7zm2 2v4h4V9zm8-2h8v8h-8zm2 2v4h4V9zM7 17h8v8H7zm2 2v4h4v-4zm8-2h3v3h-3zm5 0h3v3h-3zm-5 5h3v3h-3zm5 0h3v3h-3z"/></svg>';
-const DOCS_LOGO = `<svg xmlns="http://www.w3.org/2000/svg" width="190" height="32" viewBox="0 0 190 32">${ICON.replace('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">', '<svg width="32" height="32" viewBox="0 0 32 32">')}<text x="42" y="23" fill="#fff" font-family="system-ui, sans-serif" font-size="20" font-weight="600">joincode API</text></svg>`;
+/** The console's icon (console/public/favicon.svg): the favicon of the API reference, and in its top bar beside the name. */
+const ICON_SHAPES =
+  '<rect width="32" height="32" rx="6" fill="#1677ff"/><path fill="#fff" d="M7 7h8v8H7zm2 2v4h4V9zm8-2h8v8h-8zm2 2v4h4V9zM7 17h8v8H7zm2 2v4h4v-4zm8-2h3v3h-3zm5 0h3v3h-3zm-5 5h3v3h-3zm5 0h3v3h-3z"/>';
+const ICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">${ICON_SHAPES}</svg>`;
+const DOCS_LOGO = `<svg xmlns="http://www.w3.org/2000/svg" width="190" height="32" viewBox="0 0 190 32">${ICON_SHAPES}<text x="42" y="23" fill="#fff" font-family="system-ui, sans-serif" font-size="20" font-weight="600">joincode API</text></svg>`;
 
+/** OpenAPI 3.1 generated from the same schemas that validate requests, at /openapi.json and /docs. */
 export async function registerOpenApi(app: AppInstance, publicUrl: string): Promise<void> {
   app.addSchema(Problem);
   await app.register(swagger, {
