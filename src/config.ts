@@ -125,9 +125,13 @@ function parseUrl(env: Env, name: ConfigVariable, protocols: string[]): URL | un
   return url;
 }
 
+/** The embedded database's and the generated key ring's file names in DATA_DIR. */
+export const DEFAULT_DATABASE_FILE = 'joincode.sqlite';
+export const SECRET_KEYS_FILE = 'secret.keys';
+
 function parseDatabase(env: Env, dataDir: string): DatabaseConfig {
   const raw = value(env, 'DATABASE_URL');
-  if (raw === undefined) return { dialect: 'sqlite', file: path.join(dataDir, 'joincode.sqlite') };
+  if (raw === undefined) return { dialect: 'sqlite', file: path.join(dataDir, DEFAULT_DATABASE_FILE) };
   if (/^postgres(ql)?:\/\//.test(raw)) {
     parseUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
     return { dialect: 'postgres', url: raw };
@@ -176,8 +180,6 @@ export function parseKeyRing(raw: string, variable: ConfigVariable = 'SECRET_KEY
   if (new Set(keys.map((k) => k.id)).size !== keys.length) throw new ConfigError(variable, 'repeats a key id');
   return keys;
 }
-
-const SECRET_KEYS_FILE = 'secret.keys';
 
 function loadSecretKeys(env: Env, database: DatabaseConfig, dataDir: string): { keys: SecretKey[]; generated: boolean } {
   const raw = value(env, 'SECRET_KEYS');

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import { ask, readStdin } from './cli/prompt.ts';
-import { ConfigError, loadConfig, loadStorageConfig } from './config.ts';
-import { BACKUP_DATABASE, BACKUP_KEYS, BackupError, backupSqlite } from './db/backup.ts';
+import { ConfigError, DEFAULT_DATABASE_FILE, loadConfig, loadStorageConfig, SECRET_KEYS_FILE } from './config.ts';
+import { BackupError, backupSqlite } from './db/backup.ts';
 import { migrateToLatest, openDatabase } from './db/index.ts';
 import { AppError, ERRORS } from './errors.ts';
 import { checkOperatorInput, createOperator } from './modules/staff/accounts.ts';
@@ -48,10 +48,10 @@ async function migrate(): Promise<void> {
 function backup(target: string): void {
   const result = backupSqlite(loadStorageConfig(), target);
   const megabytes = (result.databaseBytes / 1024 / 1024).toFixed(1);
-  console.log(`Backed up the database (${megabytes} MiB, integrity checked) to ${path.join(result.directory, BACKUP_DATABASE)}.`);
-  if (result.keys === 'copied') console.log(`The key ring is in ${path.join(result.directory, BACKUP_KEYS)}: keep it as secret as the database.`);
+  console.log(`Backed up the database (${megabytes} MiB, integrity checked) to ${path.join(result.directory, DEFAULT_DATABASE_FILE)}.`);
+  if (result.keys === 'copied') console.log(`The key ring is in ${path.join(result.directory, SECRET_KEYS_FILE)}: keep it as secret as the database.`);
   else console.log('SECRET_KEYS comes from the environment and is not in the backup: keep it with the backup, or printed QR codes and issued tokens stop working after a restore.');
-  console.log(`To restore: stop joincode; put ${BACKUP_DATABASE} where DATABASE_URL points (by default DATA_DIR/${BACKUP_DATABASE}) and delete that file's -wal and -shm; put ${BACKUP_KEYS} in DATA_DIR; start joincode.`);
+  console.log(`To restore: stop joincode; put ${DEFAULT_DATABASE_FILE} where DATABASE_URL points (by default DATA_DIR/${DEFAULT_DATABASE_FILE}) and delete that file's -wal and -shm; put ${SECRET_KEYS_FILE} in DATA_DIR; start joincode.`);
 }
 
 interface OperatorOptions {

@@ -1,5 +1,6 @@
+import path from 'node:path';
 import { buildApp } from './app.ts';
-import type { Config } from './config.ts';
+import { SECRET_KEYS_FILE, type Config } from './config.ts';
 import type { Deps } from './deps.ts';
 import { registerIdempotencyJobs } from './http/idempotency.ts';
 import { registerCodeJobs } from './modules/codes/jobs.ts';
@@ -66,7 +67,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
   if (isLocalOnlyUrl(config.publicUrl)) {
     deps.logger.warn({ publicUrl: config.publicUrl }, 'QR codes and links point to this machine only, which phones cannot open: set PUBLIC_URL to the address they reach before printing codes');
   }
-  if (config.secretKeysGenerated) deps.logger.warn({ file: `${config.dataDir}/secret.keys` }, 'generated a new secret key ring; back it up with the database');
+  if (config.secretKeysGenerated) {
+    deps.logger.warn({ file: path.join(config.dataDir, SECRET_KEYS_FILE) }, 'generated a new secret key ring; back it up with the database (npm run joincode -- backup <directory> takes both)');
+  }
   if (!(await hasStaff(deps))) {
     process.stdout.write(
       `\njoincode is running at ${url} (console: ${url}/console/).\n` +

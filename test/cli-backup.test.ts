@@ -61,15 +61,15 @@ describe('joincode backup', () => {
     const occupied = path.join(env.DATA_DIR, 'occupied');
     mkdirSync(occupied);
     writeFileSync(path.join(occupied, 'joincode.sqlite'), 'an earlier backup');
-    assert.throws(() => backupSqlite(loadStorageConfig(env), occupied), { name: 'Error', message: /already exists and is not an empty directory/ });
+    assert.throws(() => backupSqlite(loadStorageConfig(env), occupied), { name: 'BackupError', message: /already exists and is not an empty directory/ });
     assert.equal(readFileSync(path.join(occupied, 'joincode.sqlite'), 'utf8'), 'an earlier backup', 'an earlier backup is never overwritten');
 
     const postgres = { ...env, DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test', SECRET_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}` };
-    assert.throws(() => backupSqlite(loadStorageConfig(postgres), path.join(env.DATA_DIR, 'pg')), /PostgreSQL: back it up with pg_dump/);
+    assert.throws(() => backupSqlite(loadStorageConfig(postgres), path.join(env.DATA_DIR, 'pg')), { name: 'BackupError', message: /PostgreSQL: back it up with pg_dump/ });
     assert.ok(!existsSync(path.join(env.DATA_DIR, 'pg')));
 
     const fresh = scratch.dataDir();
-    assert.throws(() => backupSqlite(loadStorageConfig(fresh), path.join(fresh.DATA_DIR, 'copy')), /No database at .*nothing to back up/);
+    assert.throws(() => backupSqlite(loadStorageConfig(fresh), path.join(fresh.DATA_DIR, 'copy')), { name: 'BackupError', message: /No database at .*nothing to back up/ });
     assert.ok(!existsSync(fresh.DATA_DIR), 'no data directory or key ring is made by a backup');
   });
 

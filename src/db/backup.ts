@@ -1,14 +1,12 @@
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import type { DatabaseConfig } from '../config.ts';
-
-/** What a backup directory holds, named as the service names them in DATA_DIR. */
-export const BACKUP_DATABASE = 'joincode.sqlite';
-export const BACKUP_KEYS = 'secret.keys';
+import { DEFAULT_DATABASE_FILE, SECRET_KEYS_FILE, type DatabaseConfig } from '../config.ts';
 
 /** A backup that cannot be made; the message says why and what to do instead. */
-export class BackupError extends Error {}
+export class BackupError extends Error {
+  override name = 'BackupError';
+}
 
 export interface BackupResult {
   directory: string;
@@ -23,7 +21,7 @@ export interface BackupResult {
  * block the writer), compacted. Copying the file itself would miss what is still in the -wal file.
  * The copy is checked (integrity_check) and only then takes its name, so a failed backup never
  * looks like a good one. The generated key ring comes along: without it every printed QR code and
- * issued token would stop working after a restore.
+ * issued token would stop working after a restore. Both keep the names they have in DATA_DIR.
  */
 export function backupSqlite(storage: { database: DatabaseConfig; keyFile: string | null }, target: string): BackupResult {
   const { database } = storage;
@@ -38,7 +36,7 @@ export function backupSqlite(storage: { database: DatabaseConfig; keyFile: strin
   }
   // The copy holds password hashes and the key ring: for its owner's eyes only.
   mkdirSync(directory, { recursive: true, mode: 0o700 });
-  const partial = path.join(directory, `.${BACKUP_DATABASE}.partial`);
+  const partial = path.join(directory, `.${DEFAULT_DATABASE_FILE}.partial`);
   try {
     const source = new SQLite(database.file, { fileMustExist: true });
     try {
@@ -48,7 +46,7 @@ export function backupSqlite(storage: { database: DatabaseConfig; keyFile: strin
       source.close();
     }
     checkIntegrity(partial);
-    renameSync(partial, path.join(directory, BACKUP_DATABASE));
+    renameSync(partial, path.join(directory, DEFAULT_DATABASE_FILE));
   } catch (error) {
     rmSync(partial, { force: true });
     throw error;
@@ -56,12 +54,12 @@ export function backupSqlite(storage: { database: DatabaseConfig; keyFile: strin
   let keys: BackupResult['keys'] = 'environment';
   if (storage.keyFile !== null) {
     if (!existsSync(storage.keyFile)) throw new BackupError(`The key ring ${storage.keyFile} is missing: the database was copied, but tokens it issued cannot be checked without the keys`);
-    const keyCopy = path.join(directory, BACKUP_KEYS);
+    const keyCopy = path.join(directory, SECRET_KEYS_FILE);
     copyFileSync(storage.keyFile, keyCopy);
     chmodSync(keyCopy, 0o600);
     keys = 'copied';
   }
-  return { directory, databaseBytes: statSync(path.join(directory, BACKUP_DATABASE)).size, keys };
+  return { directory, databaseBytes: statSync(path.join(directory, DEFAULT_DATABASE_FILE)).size, keys };
 }
 
 function checkIntegrity(file: string): void {
