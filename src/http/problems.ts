@@ -26,8 +26,11 @@ function validationProblem(error: FastifyError): AppError {
   });
 }
 
-/** Fastify says only "Unsupported Media Type"; the caller needs what was sent and what is read. */
-function unsupportedMediaType(request: FastifyRequest): AppError {
+/**
+ * A body of a type the route does not read (its config's bodyType, else JSON): what was sent and
+ * what to send instead. Fastify itself says only "Unsupported Media Type".
+ */
+export function unsupportedMediaType(request: FastifyRequest): AppError {
   const sent = request.headers['content-type'];
   const wanted = request.routeOptions.config.bodyType ?? 'application/json';
   const what = sent ? `Content-Type ${JSON.stringify(sent.slice(0, 100))} is not read here` : 'The body has no Content-Type';

@@ -293,6 +293,10 @@ for (const dialect of DIALECTS) {
         assert.equal(refused.status, status, `${name}: ${refused.bytes.toString().slice(0, 300)}`);
         assert.equal(refused.json?.code, code, name);
         if (reason) assert.equal(refused.json.reason, reason, name);
+        if (status === 415) {
+          assert.equal(refused.json.detail, `Content-Type "${contentType}" is not read here: send the body as text/csv`, name);
+          assert.deepEqual(refused.json.accepted, ['text/csv'], name);
+        }
       }
       assert.equal(await count(other.workspaceId), before);
     });

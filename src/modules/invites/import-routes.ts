@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Deps } from '../../deps.ts';
-import { AppError } from '../../errors.ts';
+import { unsupportedMediaType } from '../../http/problems.ts';
 import { WorkspaceParams } from '../../http/schemas.ts';
 import type { AppInstance } from '../../http/types.ts';
 import { BatchView } from './batch-schema.ts';
@@ -45,7 +45,8 @@ export async function inviteImportRoutes(app: AppInstance, deps: Deps): Promise<
         },
       },
       async (request, reply) => {
-        if (!Buffer.isBuffer(request.body)) throw new AppError('unsupported_media_type', 'Send the CSV file itself as the body, with Content-Type text/csv', { accepted: ['text/csv'] });
+        // A JSON body is parsed before the route sees it; only the CSV parser gives a Buffer.
+        if (!Buffer.isBuffer(request.body)) throw unsupportedMediaType(request);
         return reply.status(201).send(await importInvites(deps, request.actor, request.params.workspaceId, request.body));
       },
     );
