@@ -14,7 +14,7 @@ export function LocalUrlWarning({ url }: { url: string }) {
       type="warning"
       showIcon
       style={{ marginBottom: 16 }}
-      message={t('publicUrl.localTitle')}
+      title={t('publicUrl.localTitle')}
       description={t('publicUrl.localText', { host: new URL(url).host })}
       data-testid="local-url-warning"
     />
